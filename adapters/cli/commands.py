@@ -1,0 +1,7 @@
+"""The list of the CLI's commands; each lives in its own module under adapters/cli/."""
+
+from __future__ import annotations
+
+import click
+
+ALL: list[click.Command] = []

@@ -1,0 +1,278 @@
+"""The EmailActivity aggregate: one input activity and every decision and write about it.
+
+Its events are the audit trail (R21): recorded, recipients resolved, batch formed,
+task created, relation added, sync failed, batch retired. Topics are explicit so
+moving code never orphans stored history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.model import Activity, PlannedTask
+
+ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:activity")
+
+
+def activity_uuid(source_id: str) -> uuid.UUID:
+    """The aggregate id of an activity: re-ingesting the same source id hits the same id (R20)."""
+    return uuid.uuid5(ACTIVITY_NAMESPACE, source_id)
+
+
+class EmailActivity(Aggregate):
+    """One activity, its plan, and what the org answered."""
+
+    TOPIC = "activity_sync:EmailActivity"
+
+    class Event(Aggregate.Event):
+        TOPIC = "activity_sync:EmailActivity.Event"
+
+    class Recorded(Aggregate.Created):
+        """A valid input line or webhook item was accepted."""
+
+        TOPIC = "activity_sync:EmailActivity.Recorded"
+        activity: dict[str, Any]
+        source: str  # e.g. "file:emails.jsonl:12", "stdin:3", "webhook"
+
+    class RecipientsResolved(Aggregate.Event):
+        """Each address's outcome, the directory facts used, and the settings in force."""
+
+        TOPIC = "activity_sync:EmailActivity.RecipientsResolved"
+        recipients: list[dict[str, Any]]
+        directory: dict[str, Any]
+        settings_version: int
+        settings: dict[str, Any]
+        warnings: list[str]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            aggregate.recipients = self.recipients
+            aggregate.directory = self.directory
+            aggregate.settings_version = self.settings_version
+            aggregate.warnings = self.warnings
+
+    class BatchFormed(Aggregate.Event):
+        """One Task (or Event) the activity should have (R6-R15)."""
+
+        TOPIC = "activity_sync:EmailActivity.BatchFormed"
+        task: dict[str, Any]
+        settings_version: int
+        replay_id: str | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            key = self.task["sync_key"]
+            aggregate.batches[key] = self.task
+            aggregate.written.pop(key, None)
+            aggregate.failed.pop(key, None)
+            aggregate.retired.discard(key)
+
+    class TaskCreated(Aggregate.Event):
+        """The org holds the record for this sync key (created, or updated in place)."""
+
+        TOPIC = "activity_sync:EmailActivity.TaskCreated"
+        sync_key: str
+        salesforce_id: str
+        sobject: str
+        created: bool | None
+        who_ids: list[str]
+        what_id: str | None
+        attempt: int
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            aggregate.written[self.sync_key] = self.salesforce_id
+            aggregate.failed.pop(self.sync_key, None)
+
+    class RelationAdded(Aggregate.Event):
+        """A secondary person was related to a written Task (TaskWhoIds / TaskRelation)."""
+
+        TOPIC = "activity_sync:EmailActivity.RelationAdded"
+        sync_key: str
+        salesforce_id: str
+        relation_id: str
+
+    class SyncFailed(Aggregate.Event):
+        """The org refused a write; Salesforce's own code and message are kept (R25)."""
+
+        TOPIC = "activity_sync:EmailActivity.SyncFailed"
+        sync_key: str
+        code: str
+        message: str
+        retryable: bool
+        attempt: int
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            if not self.retryable:
+                aggregate.failed[self.sync_key] = self.code
+
+    class RetryRequested(Aggregate.Event):
+        """An admin re-queued a failed record."""
+
+        TOPIC = "activity_sync:EmailActivity.RetryRequested"
+        sync_key: str
+        requested_by: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            aggregate.failed.pop(self.sync_key, None)
+
+    class BatchRetired(Aggregate.Event):
+        """A planned Task no longer should exist (replay, or R18 re-planning)."""
+
+        TOPIC = "activity_sync:EmailActivity.BatchRetired"
+        sync_key: str
+        reason: str
+        replay_id: str | None
+        delete_in_org: bool
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            aggregate.batches.pop(self.sync_key, None)
+            aggregate.failed.pop(self.sync_key, None)
+            if self.delete_in_org and self.sync_key in aggregate.written:
+                aggregate.retired.add(self.sync_key)
+            else:
+                aggregate.written.pop(self.sync_key, None)
+
+    class TaskDeleted(Aggregate.Event):
+        """A retired Task was deleted from the org (or was already gone)."""
+
+        TOPIC = "activity_sync:EmailActivity.TaskDeleted"
+        sync_key: str
+        salesforce_id: str
+        already_gone: bool
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, EmailActivity)
+            aggregate.retired.discard(self.sync_key)
+            aggregate.written.pop(self.sync_key, None)
+
+    def __init__(self, activity: dict[str, Any], source: str) -> None:
+        self.activity = activity
+        self.source = source
+        self.recipients: list[dict[str, Any]] = []
+        self.directory: dict[str, Any] = {}
+        self.settings_version: int | None = None
+        self.warnings: list[str] = []
+        self.batches: dict[str, dict[str, Any]] = {}  # sync key -> planned task
+        self.written: dict[str, str] = {}  # sync key -> Salesforce id
+        self.failed: dict[str, str] = {}  # sync key -> permanent error code
+        self.retired: set[str] = set()  # written, to be deleted from the org
+
+    @classmethod
+    def record(cls, activity: Activity, source: str) -> EmailActivity:
+        return cls._create(
+            cls.Recorded, id=activity_uuid(activity.id), activity=activity.to_dict(), source=source
+        )
+
+    # Read helpers ---------------------------------------------------------------
+
+    @property
+    def model(self) -> Activity:
+        return Activity.from_dict(self.activity)
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.settings_version is not None
+
+    def planned(self) -> list[PlannedTask]:
+        return [PlannedTask.from_dict(t) for t in self.batches.values()]
+
+    def pending_writes(self) -> list[PlannedTask]:
+        """Planned records not yet written and not permanently failed."""
+        return [
+            PlannedTask.from_dict(task)
+            for key, task in self.batches.items()
+            if key not in self.written and key not in self.failed
+        ]
+
+    @property
+    def is_settled(self) -> bool:
+        """Nothing left for the worker to do (everything written, failed for good, deleted)."""
+        return self.is_resolved and not self.pending_writes() and not self.retired
+
+    # Commands --------------------------------------------------------------------
+
+    def resolve(
+        self,
+        recipients: list[dict[str, Any]],
+        directory: dict[str, Any],
+        settings: dict[str, Any],
+        warnings: list[str],
+    ) -> None:
+        self.trigger_event(
+            self.RecipientsResolved,
+            recipients=recipients,
+            directory=directory,
+            settings_version=settings["version"],
+            settings=settings,
+            warnings=warnings,
+        )
+
+    def form_batch(self, task: PlannedTask, settings_version: int, replay_id: str | None) -> None:
+        self.trigger_event(
+            self.BatchFormed,
+            task=task.to_dict(),
+            settings_version=settings_version,
+            replay_id=replay_id,
+        )
+
+    def task_created(
+        self, task: PlannedTask, salesforce_id: str, created: bool | None, attempt: int
+    ) -> None:
+        self.trigger_event(
+            self.TaskCreated,
+            sync_key=task.sync_key,
+            salesforce_id=salesforce_id,
+            sobject=task.sobject,
+            created=created,
+            who_ids=list(task.who_ids),
+            what_id=task.what_id,
+            attempt=attempt,
+        )
+        for relation_id in task.who_ids[1:]:
+            self.trigger_event(
+                self.RelationAdded,
+                sync_key=task.sync_key,
+                salesforce_id=salesforce_id,
+                relation_id=relation_id,
+            )
+
+    def sync_failed(
+        self, sync_key: str, code: str, message: str, retryable: bool, attempt: int
+    ) -> None:
+        self.trigger_event(
+            self.SyncFailed,
+            sync_key=sync_key,
+            code=code,
+            message=message,
+            retryable=retryable,
+            attempt=attempt,
+        )
+
+    def request_retry(self, sync_key: str, requested_by: str) -> None:
+        if sync_key in self.failed:
+            self.trigger_event(self.RetryRequested, sync_key=sync_key, requested_by=requested_by)
+
+    def retire(self, sync_key: str, reason: str, replay_id: str | None) -> None:
+        if sync_key in self.batches or sync_key in self.written:
+            self.trigger_event(
+                self.BatchRetired,
+                sync_key=sync_key,
+                reason=reason,
+                replay_id=replay_id,
+                delete_in_org=sync_key in self.written,
+            )
+
+    def task_deleted(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
+        self.trigger_event(
+            self.TaskDeleted,
+            sync_key=sync_key,
+            salesforce_id=salesforce_id,
+            already_gone=already_gone,
+        )

@@ -1,0 +1,118 @@
+"""The ports the sync needs from the outside world, named in our words.
+
+Adapters implement them (`adapters/salesforce.py` on simple-salesforce); unit tests
+subclass them with fakes that record what they were asked. No vendor type crosses
+these signatures.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from domain.errors import ActivitySyncError
+from domain.model import Directory, PlannedTask, WriteOutcome
+
+
+class SyncError(ActivitySyncError):
+    """A whole call to the org failed; carries Salesforce's own code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class RetryableSyncError(SyncError):
+    """Worth trying again later: REQUEST_LIMIT_EXCEEDED, UNABLE_TO_LOCK_ROW, 5xx, time-outs."""
+
+
+class PermanentSyncError(SyncError):
+    """Trying again will not help until something changes (a field, a permission, data)."""
+
+
+class SessionExpired(RetryableSyncError):
+    """The session is no longer valid; the gateway renews it once, then this surfaces."""
+
+
+class BudgetExhausted(ActivitySyncError):
+    """The engine's share of the org's daily API limit is spent (R25); resume later."""
+
+    def __init__(self, used: int, limit: int, share: int) -> None:
+        super().__init__(
+            f"API budget reached: {used} of {limit} daily calls used, "
+            f"the engine's share is {share}; it resumes when the org's usage falls"
+        )
+        self.used = used
+        self.limit = limit
+        self.share = share
+
+
+@dataclass(frozen=True)
+class ApiUsage:
+    """The org's daily API usage as last reported (Sforce-Limit-Info or /limits)."""
+
+    used: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class SharedActivitiesState:
+    """What the org says about shared activities (R17), and how it was read."""
+
+    enabled: bool
+    source: str  # metadata_api | describe
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    """A Task or Event as the org holds it now, for replay and timeline."""
+
+    salesforce_id: str
+    sobject: str
+    sync_key: str | None
+    who_id: str | None
+    who_ids: tuple[str, ...]
+    what_id: str | None
+    subject: str | None
+    activity_date: str | None
+    last_modified: str | None
+    last_modified_by_id: str | None
+    created_by_id: str | None
+
+
+class DirectoryLookup(ABC):
+    """Who is who in the org: people, their accounts, opportunities, roles, users (R5, R10)."""
+
+    @abstractmethod
+    def lookup(self, addresses: Iterable[str], senders: Iterable[str]) -> Directory:
+        """Facts for many activities at once: one query per object type per chunk (R24)."""
+
+
+class TaskWriter(ABC):
+    """Carries planned records out in the org, idempotently by sync key (R20, R24)."""
+
+    @abstractmethod
+    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
+        """Upsert by sync key, TaskWhoIds in the same record; one outcome per task, in order."""
+
+    @abstractmethod
+    def delete(self, salesforce_ids: Sequence[str]) -> list[WriteOutcome]:
+        """Delete records the engine wrote; outcome.sync_key carries the Salesforce id."""
+
+    @abstractmethod
+    def fetch(self, sync_keys: Sequence[str], sobject: str = "Task") -> list[OrgRecord]:
+        """The records the org holds for these sync keys, with their relations."""
+
+
+class OrgProbe(ABC):
+    """Reads what the org is: its shared-activities setting and its API usage (R17, R25)."""
+
+    @abstractmethod
+    def shared_activities(self) -> SharedActivitiesState:
+        """Metadata API first, describe of Task as the fallback."""
+
+    @abstractmethod
+    def api_usage(self) -> ApiUsage:
+        """The latest known daily usage (from the last response, or /limits)."""
