@@ -246,3 +246,4 @@ class WriteOutcome:
     code: str | None = None
     message: str | None = None
     retryable: bool = False
+    shared_refused: bool = False  # refused because shared activities is not (or no longer) on

@@ -1,0 +1,68 @@
+"""The SyncRun aggregate: one run of the sync worker, its chunks and the API calls they cost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+
+class SyncRun(Aggregate):
+    """What one `sync` run did, for `stats` (R23, R24) and the budget story (R25)."""
+
+    TOPIC = "activity_sync:SyncRun"
+
+    class Event(Aggregate.Event):
+        TOPIC = "activity_sync:SyncRun.Event"
+
+    class Started(Aggregate.Created):
+        TOPIC = "activity_sync:SyncRun.Started"
+        worker: str
+        settings_version: int
+
+    class ChunkSynced(Aggregate.Event):
+        """A chunk of activities was resolved, planned and written."""
+
+        TOPIC = "activity_sync:SyncRun.ChunkSynced"
+        activities: int
+        emails: int  # of which `sent`
+        records_written: int
+        records_failed: int
+        api_calls: int
+        api_used: int | None
+        api_limit: int | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, SyncRun)
+            aggregate.activities += self.activities
+            aggregate.api_calls += self.api_calls
+
+    class Paused(Aggregate.Event):
+        """The run stopped before the budget (R25) or on an outage; work stays pending."""
+
+        TOPIC = "activity_sync:SyncRun.Paused"
+        reason: str
+        detail: dict[str, Any]
+
+    class Finished(Aggregate.Event):
+        TOPIC = "activity_sync:SyncRun.Finished"
+        pending: int
+
+    def __init__(self, worker: str, settings_version: int) -> None:
+        self.worker = worker
+        self.settings_version = settings_version
+        self.activities = 0
+        self.api_calls = 0
+
+    @classmethod
+    def start(cls, worker: str, settings_version: int) -> SyncRun:
+        return cls._create(cls.Started, worker=worker, settings_version=settings_version)
+
+    def chunk_synced(self, **counts: Any) -> None:
+        self.trigger_event(self.ChunkSynced, **counts)
+
+    def pause(self, reason: str, detail: dict[str, Any]) -> None:
+        self.trigger_event(self.Paused, reason=reason, detail=detail)
+
+    def finish(self, pending: int) -> None:
+        self.trigger_event(self.Finished, pending=pending)
