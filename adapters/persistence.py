@@ -1,0 +1,95 @@
+"""Opens the event store named by a store URL (SQLite by default, PostgreSQL to scale)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from eventsourcing.utils import get_topic
+
+from adapters.transcoder import OrjsonTranscoder
+from domain.errors import BadInput
+from projections.application import ActivitySyncApp
+
+DEFAULT_STORE = "sqlite:///activity-sync.db"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """A parsed store URL: the eventsourcing environment and the SQLAlchemy URL of the same database."""
+
+    url: str
+    kind: str  # sqlite | postgres
+    env: dict[str, str]
+    sqlalchemy_url: str
+    schema: str | None = None
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(self.env["SQLITE_DBNAME"]) if self.kind == "sqlite" else None
+
+
+def locate(url: str | None) -> StoreLocation:
+    """Parse `sqlite:///path` or `postgresql://user:pw@host:port/db[?schema=name]`."""
+    url = url or os.environ.get("ACTIVITY_SYNC_STORE") or DEFAULT_STORE
+    parts = urlsplit(url)
+    transcoder = {"TRANSCODER_TOPIC": get_topic(OrjsonTranscoder)}
+    if parts.scheme == "sqlite":
+        raw_path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
+        if not raw_path:
+            raise BadInput(f"store URL '{url}' names no file; use sqlite:///path/to/store.db")
+        path = Path(raw_path).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+            **transcoder,
+        }
+        return StoreLocation(url, "sqlite", env, f"sqlite:///{path}")
+    if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        schema = (parse_qs(parts.query).get("schema") or [None])[0]
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_POOL_SIZE": "4",
+            **transcoder,
+        }
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema
+        netloc = parts.netloc
+        options = f"?options=-csearch_path%3D{schema}" if schema else ""
+        sa_url = f"postgresql+psycopg://{netloc}/{env['POSTGRES_DBNAME']}{options}"
+        return StoreLocation(url, "postgres", env, sa_url, schema)
+    raise BadInput(f"unsupported store URL '{url}': use sqlite:///path or postgresql://...")
+
+
+def open_app(url: str | None = None) -> ActivitySyncApp:
+    """The application on the store named by `url` (tables are created when missing)."""
+    location = locate(url)
+    if location.kind == "postgres" and location.schema:
+        _ensure_schema(location)
+    return ActivitySyncApp(env=location.env)
+
+
+def _ensure_schema(location: StoreLocation) -> None:
+    import psycopg
+
+    env = location.env
+    with psycopg.connect(
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        dbname=env["POSTGRES_DBNAME"],
+        autocommit=True,
+        connect_timeout=5,
+    ) as connection:
+        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"')

@@ -1,0 +1,115 @@
+"""The event-sourced application: records activities and settings, and reads them back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.activity import EmailActivity, activity_uuid
+from domain.model import Activity
+from domain.settings import SETTINGS_ID, OrgSettings, Settings
+
+
+@dataclass
+class RecordResult:
+    """What recording a batch of activities did (R20: a re-ingested id is a duplicate)."""
+
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+class ActivitySyncApp(Application[UUID]):
+    """One store, one org: activities, their decisions and writes, and the settings history."""
+
+    name = "ActivitySync"
+    log_section_size = 1000
+
+    # Activities ---------------------------------------------------------------------
+
+    def record_activities(self, items: Sequence[tuple[Activity, str]]) -> RecordResult:
+        """Record many activities in few transactions; existing ids are reported as duplicates."""
+        result = RecordResult()
+        fresh: dict[str, tuple[Activity, str]] = {}
+        for activity, source in items:
+            if activity.id in fresh:
+                result.duplicates.append(activity.id)
+            else:
+                fresh[activity.id] = (activity, source)
+        self._save_or_split(list(fresh.values()), result)
+        return result
+
+    def _save_or_split(self, items: list[tuple[Activity, str]], result: RecordResult) -> None:
+        """Save all at once; on a conflict, bisect to find the already-recorded ones.
+
+        Aggregates are built anew for every attempt: a failed save has already taken
+        their pending events.
+        """
+        if not items:
+            return
+        try:
+            self.save(*(EmailActivity.record(activity, source) for activity, source in items))
+        except IntegrityError:
+            if len(items) == 1:
+                result.duplicates.append(items[0][0].id)
+                return
+            middle = len(items) // 2
+            self._save_or_split(items[:middle], result)
+            self._save_or_split(items[middle:], result)
+            return
+        result.accepted.extend(activity.id for activity, _ in items)
+
+    def activity(self, source_id: str) -> EmailActivity | None:
+        return self._get(activity_uuid(source_id))
+
+    def activity_by_uuid(self, aggregate_id: UUID) -> EmailActivity | None:
+        return self._get(aggregate_id)
+
+    def history(self, aggregate_id: UUID) -> list[Aggregate.Event]:
+        """Every stored event of one aggregate, oldest first (the audit story, R21)."""
+        return list(self.events.get(aggregate_id))
+
+    def _get(self, aggregate_id: UUID) -> Any:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # Settings -----------------------------------------------------------------------
+
+    def settings_aggregate(self) -> OrgSettings:
+        found = self._get(SETTINGS_ID)
+        return found if isinstance(found, OrgSettings) else OrgSettings.create()
+
+    def settings(self) -> Settings:
+        return self.settings_aggregate().current
+
+    def settings_at(self, version: int) -> Settings:
+        """The settings as they were at one version (replay's `--settings-version`)."""
+        if version <= 0:
+            return Settings()
+        aggregate = self.repository.get(SETTINGS_ID, version=version)
+        assert isinstance(aggregate, OrgSettings)
+        return aggregate.current
+
+    def change_setting(self, key: str, raw: str, changed_by: str = "cli") -> Settings:
+        aggregate = self.settings_aggregate()
+        aggregate.change(key, raw, changed_by)
+        self.save(aggregate)
+        return aggregate.current
+
+    def observe_shared_activities(self, enabled: bool, source: str) -> bool:
+        """Record the org's shared-activities state when it changed (R17); True if recorded."""
+        aggregate = self.settings_aggregate()
+        changed = aggregate.observe_shared_activities(enabled, source)
+        if changed or aggregate.version == 1:
+            self.save(aggregate)
+        return changed
+
+    def settings_history(self) -> Iterator[Aggregate.Event]:
+        yield from self.events.get(SETTINGS_ID)
