@@ -1,0 +1,98 @@
+"""Email addresses as the planner sees them: normalised (R1), valid or not (R3), excluded or not (R4).
+
+The syntax check is deliberately practical rather than a full RFC 5322 parser:
+
+- exactly one `@`, no whitespace or control characters anywhere, nothing of a display
+  form (`<`, `>`, `,`, `;`);
+- a non-empty local part of at most 64 characters; anything else printable is allowed
+  in it (quotes, backslashes, `%`, `_`, `+`, Unicode), because real addresses have them;
+- a dotted domain: two or more labels, each 1-63 letters, digits (Unicode allowed, for
+  internationalised domains) or inner hyphens, and a top-level label that is not all digits;
+- at most 254 characters in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.settings import Settings
+
+MAX_ADDRESS = 254
+MAX_LOCAL_PART = 64
+MAX_LABEL = 63
+_FORBIDDEN = frozenset("<>,;")
+
+
+def normalise(address: str) -> str:
+    """R1: trimmed and lower-cased, the form every comparison and directory key uses."""
+    return address.strip().lower()
+
+
+def is_valid_address(address: str) -> bool:
+    """R3: whether a (normalised) address is syntactically usable; see the module docstring."""
+    if not address or len(address) > MAX_ADDRESS or address.count("@") != 1:
+        return False
+    if any(ch.isspace() or not ch.isprintable() or ch in _FORBIDDEN for ch in address):
+        return False
+    local, domain = address.split("@")
+    return 0 < len(local) <= MAX_LOCAL_PART and _is_valid_domain(domain)
+
+
+def _is_valid_domain(domain: str) -> bool:
+    labels = domain.split(".")
+    if len(labels) < 2 or labels[-1].isdigit():
+        return False
+    return all(_is_valid_label(label) for label in labels)
+
+
+def _is_valid_label(label: str) -> bool:
+    if not 0 < len(label) <= MAX_LABEL or label[0] == "-" or label[-1] == "-":
+        return False
+    return all(ch.isalnum() or ch == "-" for ch in label)
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2]
+
+
+def local_part_of(address: str) -> str:
+    return address.rpartition("@")[0]
+
+
+def in_domain(domain: str, entry: str) -> bool:
+    """Whether `domain` is `entry` or one of its subdomains (`eu.alpha.example` is in `alpha.example`)."""
+    return domain == entry or domain.endswith("." + entry)
+
+
+def exclusion_reason(address: str, sender: str, settings: Settings) -> str | None:
+    """R4: the rule that excludes a valid, normalised address, or None.
+
+    Precedence: the activity's own sender, the admin's exclusion list (an exact address, or
+    a domain with its subdomains; a leading `@` on a domain entry is tolerated), the org's
+    internal domains (with subdomains), then system senders by local part (`noreply`, and
+    its `noreply+tag` forms).
+    """
+    if address == normalise(sender):
+        return "sender"
+    for entry in _entries(settings.excluded):
+        if _matches_exclusion(address, entry):
+            return f"exclusion_list:{entry}"
+    domain = domain_of(address)
+    for internal in _entries(settings.internal_domains):
+        if in_domain(domain, internal.lstrip("@")):
+            return f"internal_domain:{internal}"
+    base = local_part_of(address).split("+", 1)[0]
+    for system in _entries(settings.all_system_senders):
+        if base == system:
+            return f"system_sender:{system}"
+    return None
+
+
+def _entries(values: Iterable[str]) -> list[str]:
+    return [e for e in (normalise(v) for v in values) if e]
+
+
+def _matches_exclusion(address: str, entry: str) -> bool:
+    if "@" in entry.lstrip("@"):
+        return address == entry
+    return in_domain(domain_of(address), entry.lstrip("@"))
