@@ -86,6 +86,7 @@ class EmailActivity(Aggregate):
             assert isinstance(aggregate, EmailActivity)
             aggregate.written[self.sync_key] = self.salesforce_id
             aggregate.failed.pop(self.sync_key, None)
+            aggregate.attempts.pop(self.sync_key, None)
 
     class RelationAdded(Aggregate.Event):
         """A secondary person was related to a written Task (TaskWhoIds / TaskRelation)."""
@@ -107,6 +108,7 @@ class EmailActivity(Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, EmailActivity)
+            aggregate.attempts[self.sync_key] = self.attempt
             if not self.retryable:
                 aggregate.failed[self.sync_key] = self.code
 
@@ -163,6 +165,7 @@ class EmailActivity(Aggregate):
         self.written: dict[str, str] = {}  # sync key -> Salesforce id
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
+        self.attempts: dict[str, int] = {}  # sync key -> failed attempts so far
 
     @classmethod
     def record(cls, activity: Activity, source: str) -> EmailActivity:
@@ -191,10 +194,18 @@ class EmailActivity(Aggregate):
             if key not in self.written and key not in self.failed
         ]
 
+    def pending_deletes(self) -> list[tuple[str, str]]:
+        """(sync key, Salesforce id) of retired records still to delete from the org."""
+        return [
+            (key, self.written[key])
+            for key in sorted(self.retired)
+            if key in self.written and key not in self.failed
+        ]
+
     @property
     def is_settled(self) -> bool:
         """Nothing left for the worker to do (everything written, failed for good, deleted)."""
-        return self.is_resolved and not self.pending_writes() and not self.retired
+        return self.is_resolved and not self.pending_writes() and not self.pending_deletes()
 
     # Commands --------------------------------------------------------------------
 

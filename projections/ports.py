@@ -8,8 +8,9 @@ these signatures.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 from domain.errors import ActivitySyncError
 from domain.model import Directory, PlannedTask, WriteOutcome
@@ -116,3 +117,31 @@ class OrgProbe(ABC):
     @abstractmethod
     def api_usage(self) -> ApiUsage:
         """The latest known daily usage (from the last response, or /limits)."""
+
+
+class WorkQueue(ABC):
+    """Which activities need the worker, shared safely between workers (leases)."""
+
+    @abstractmethod
+    def catch_up(self) -> int:
+        """Follow the event log: activities with new work become pending. Returns events seen."""
+
+    @abstractmethod
+    def claim(self, owner: str, limit: int, lease_seconds: float) -> list[UUID]:
+        """Lease up to `limit` pending activities that no live lease holds."""
+
+    @abstractmethod
+    def settle(self, owner: str, versions: Mapping[UUID, int]) -> None:
+        """These activities are done up to these aggregate versions."""
+
+    @abstractmethod
+    def defer(self, owner: str, until: Mapping[UUID, float]) -> None:
+        """Still pending; not to be claimed again before these times (epoch seconds)."""
+
+    @abstractmethod
+    def release(self, owner: str, ids: Sequence[UUID]) -> None:
+        """Give back leases without settling (the work stays pending)."""
+
+    @abstractmethod
+    def pending_count(self) -> int:
+        """Activities with work left (leased or not)."""

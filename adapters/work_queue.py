@@ -1,0 +1,216 @@
+"""The worker's queue in SQL: which activities have work, and who holds them (leases).
+
+An activity has work while the newest event that needs the worker (`seen_version`)
+is newer than what a worker settled (`settled_version`). Claims are single UPDATE
+statements (SKIP LOCKED on PostgreSQL), so several workers share the backlog without
+taking the same activity, and an expired lease (a crashed worker) frees its work.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from uuid import UUID
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+
+from projections.application import ActivitySyncApp
+from projections.ports import WorkQueue
+
+TRACKING_NAME = "work_queue"
+NEEDS_WORKER = (
+    "activity_sync:EmailActivity.Recorded",
+    "activity_sync:EmailActivity.BatchFormed",
+    "activity_sync:EmailActivity.BatchRetired",
+    "activity_sync:EmailActivity.RetryRequested",
+)
+
+metadata = MetaData()
+work_items = Table(
+    "work_items",
+    metadata,
+    Column("activity_id", String(32), primary_key=True),
+    Column("seq", Integer, nullable=False, index=True),
+    Column("seen_version", Integer, nullable=False),
+    Column("settled_version", Integer, nullable=False, default=0),
+    Column("not_before", Float, nullable=False, default=0.0),
+    Column("lease_owner", String(200)),
+    Column("lease_token", String(32), index=True),
+    Column("lease_until", Float),
+)
+work_tracking = Table(
+    "work_tracking",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("notification_id", Integer, nullable=False),
+)
+
+
+class SqlWorkQueue(WorkQueue):
+    """The queue in the store's own database (SQLite or PostgreSQL)."""
+
+    def __init__(
+        self, app: ActivitySyncApp, engine: Engine, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.clock = clock
+        metadata.create_all(engine)
+
+    # Following the log ------------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        seen = 0
+        stop = self.app.recorder.max_notification_id() or 0
+        start = self._position() + 1
+        while start <= stop:
+            batch = self.app.notification_log.select(
+                start=start, limit=self.app.log_section_size, stop=stop, topics=NEEDS_WORKER
+            )
+            end = batch[-1].id if batch else stop
+            self._apply(batch, end)
+            seen += len(batch)
+            start = end + 1
+            if not batch:
+                break
+        return seen
+
+    def _position(self) -> int:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(work_tracking.c.notification_id).where(work_tracking.c.name == TRACKING_NAME)
+            ).scalar()
+        return int(found or 0)
+
+    def _apply(self, notifications: Sequence, end: int) -> None:
+        created = [
+            {"activity_id": n.originator_id.hex, "seq": n.id, "seen_version": n.originator_version}
+            for n in notifications
+            if n.topic == NEEDS_WORKER[0]
+        ]
+        changed = [
+            {"a": n.originator_id.hex, "v": n.originator_version}
+            for n in notifications
+            if n.topic != NEEDS_WORKER[0]
+        ]
+        with self.engine.begin() as connection:
+            if created:
+                connection.execute(self._insert_ignoring_existing(), created)
+            if changed:
+                connection.execute(
+                    work_items.update()
+                    .where(work_items.c.activity_id == bindparam("a"))
+                    .where(work_items.c.seen_version < bindparam("v"))
+                    .values(seen_version=bindparam("v"), not_before=0.0),
+                    changed,
+                )
+            self._advance(connection, end)
+
+    def _insert_ignoring_existing(self):  # type: ignore[no-untyped-def]
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(work_items).on_conflict_do_nothing(index_elements=["activity_id"])
+
+    def _advance(self, connection, end: int) -> None:  # type: ignore[no-untyped-def]
+        updated = connection.execute(
+            work_tracking.update()
+            .where(work_tracking.c.name == TRACKING_NAME)
+            .where(work_tracking.c.notification_id < end)
+            .values(notification_id=end)
+        ).rowcount
+        if not updated:
+            exists = connection.execute(
+                select(func.count()).where(work_tracking.c.name == TRACKING_NAME)
+            ).scalar()
+            if not exists:
+                connection.execute(
+                    work_tracking.insert().values(name=TRACKING_NAME, notification_id=end)
+                )
+
+    # Leases -------------------------------------------------------------------------------
+
+    def claim(self, owner: str, limit: int, lease_seconds: float) -> list[UUID]:
+        now = self.clock()
+        token = uuid.uuid4().hex
+        lock = "FOR UPDATE SKIP LOCKED" if self.engine.dialect.name == "postgresql" else ""
+        statement = text(
+            "UPDATE work_items SET lease_owner = :owner, lease_token = :token, "
+            "lease_until = :until WHERE activity_id IN ("
+            " SELECT activity_id FROM work_items"
+            " WHERE seen_version > settled_version AND not_before <= :now"
+            " AND (lease_until IS NULL OR lease_until < :now)"
+            f" ORDER BY seq LIMIT :limit {lock})"
+        )
+        with self.engine.begin() as connection:
+            connection.execute(
+                statement,
+                {
+                    "owner": owner,
+                    "token": token,
+                    "until": now + lease_seconds,
+                    "now": now,
+                    "limit": limit,
+                },
+            )
+            rows = connection.execute(
+                select(work_items.c.activity_id)
+                .where(work_items.c.lease_token == token)
+                .order_by(work_items.c.seq)
+            ).scalars()
+            return [UUID(hex=row) for row in rows]
+
+    def settle(self, owner: str, versions: Mapping[UUID, int]) -> None:
+        rows = [{"a": key.hex, "v": version} for key, version in versions.items()]
+        if not rows:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE work_items SET settled_version = CASE WHEN settled_version < :v "
+                    "THEN :v ELSE settled_version END, not_before = 0, lease_owner = NULL, "
+                    "lease_token = NULL, lease_until = NULL WHERE activity_id = :a"
+                ),
+                rows,
+            )
+
+    def defer(self, owner: str, until: Mapping[UUID, float]) -> None:
+        rows = [{"a": key.hex, "t": moment} for key, moment in until.items()]
+        if rows:
+            self._unlease(rows, "not_before = :t, ")
+
+    def release(self, owner: str, ids: Sequence[UUID]) -> None:
+        rows = [{"a": key.hex, "o": owner} for key in ids]
+        if rows:
+            self._unlease(rows, "", " AND lease_owner = :o")
+
+    def _unlease(self, rows: list[dict], extra: str, condition: str = "") -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"UPDATE work_items SET {extra}lease_owner = NULL, lease_token = NULL, "
+                    f"lease_until = NULL WHERE activity_id = :a{condition}"
+                ),
+                rows,
+            )
+
+    def pending_count(self) -> int:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(func.count()).where(work_items.c.seen_version > work_items.c.settled_version)
+            ).scalar()
+        return int(found or 0)

@@ -1,0 +1,50 @@
+"""Bring an activity's planned Tasks in line with a new plan (R18 re-planning, R19 replay)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.activity import EmailActivity
+from domain.model import Directory, Plan
+from domain.planner import plan_activity
+from domain.settings import Settings
+
+
+@dataclass
+class Changes:
+    """What re-planning one activity did to its batches."""
+
+    formed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.formed or self.retired)
+
+
+def plan_from_history(activity: EmailActivity, settings: Settings) -> Plan:
+    """The plan for a recorded activity from its stored facts, under `settings` (pure)."""
+    return plan_activity(activity.model, Directory.from_dict(activity.directory), settings)
+
+
+def record_plan(
+    activity: EmailActivity,
+    plan: Plan,
+    settings: Settings,
+    replay_id: str | None = None,
+    reason: str = "replanned",
+) -> Changes:
+    """Append the events that turn the activity's batches into `plan`'s Tasks."""
+    changes = Changes()
+    recipients = [r.to_dict() for r in plan.recipients]
+    if recipients != activity.recipients or activity.settings_version != settings.version:
+        activity.resolve(recipients, activity.directory, settings.to_dict(), list(plan.warnings))
+    desired = {task.sync_key: task for task in plan.tasks}
+    for key in list(activity.batches):
+        if key not in desired:
+            activity.retire(key, reason, replay_id)
+            changes.retired.append(key)
+    for key, task in desired.items():
+        if activity.batches.get(key) != task.to_dict():
+            activity.form_batch(task, settings.version, replay_id)
+            changes.formed.append(key)
+    return changes
