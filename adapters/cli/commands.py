@@ -5,3 +5,7 @@ from __future__ import annotations
 import click
 
 ALL: list[click.Command] = []
+
+from adapters.cli.sync import sync  # noqa: E402
+
+ALL.append(sync)
