@@ -9,3 +9,8 @@ ALL: list[click.Command] = []
 from adapters.cli.sync import sync  # noqa: E402
 
 ALL.append(sync)
+
+from adapters.cli.ingest import ingest, rejected  # noqa: E402
+from adapters.cli.settings import settings  # noqa: E402
+
+ALL.extend([ingest, rejected, settings])
