@@ -1,0 +1,132 @@
+"""SimpleSalesforceGateway: the org behind our ports, every call through simple-salesforce."""
+
+from __future__ import annotations
+
+import random as _random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from simple_salesforce import Salesforce
+
+from adapters.salesforce import deletes, lookups, probe, reads, writes
+from adapters.salesforce.chunking import STATEMENT_BUDGET
+from adapters.salesforce.retry import Backoff
+from adapters.salesforce.transport import Transport
+from domain.model import Directory, PlannedTask, WriteOutcome
+from projections.ports import (
+    ApiUsage,
+    DirectoryLookup,
+    OrgProbe,
+    OrgRecord,
+    SharedActivitiesState,
+    TaskWriter,
+)
+
+
+class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
+    """Lookups, writes, reads and probes against one org (R5, R10, R17, R20, R22, R24, R25).
+
+    `shared()` says whether shared Tasks may carry TaskWhoIds now (the worker's view of R17).
+    `renew()` builds a fresh client after an expired session (credential logins only).
+    """
+
+    def __init__(
+        self,
+        sf: Salesforce,
+        external_id_field: str = "Activity_Sync_Key__c",
+        shared: Callable[[], bool] = lambda: True,
+        budget_percent: int | None = 70,
+        max_attempts: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        renew: Callable[[], Salesforce] | None = None,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        timeout: float = 120.0,
+        statement_budget: int = STATEMENT_BUDGET,
+    ) -> None:
+        backoff = Backoff(max_attempts, backoff_base, backoff_cap, sleep, random)
+        self.transport = Transport(sf, backoff, budget_percent, renew, timeout)
+        self.external_id_field = external_id_field
+        self.shared = shared
+        self.statement_budget = statement_budget
+
+    # -- figures -------------------------------------------------------------------------
+    @property
+    def calls_made(self) -> int:
+        """API calls this gateway made (every attempt counts), for calls-per-chunk figures."""
+        return self.transport.calls_made
+
+    @property
+    def retries(self) -> int:
+        return self.transport.retries
+
+    @property
+    def instance_url(self) -> str:
+        return f"https://{self.transport.sf.sf_instance}"
+
+    # -- DirectoryLookup -------------------------------------------------------------------
+    def lookup(self, addresses: Iterable[str], senders: Iterable[str]) -> Directory:
+        return lookups.lookup(self.transport, addresses, senders, self.statement_budget)
+
+    # -- TaskWriter ------------------------------------------------------------------------
+    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
+        items = writes.items_for(tasks, self.external_id_field, self.shared())
+        outcomes = self._rounds(
+            items, lambda batch: writes.upsert_round(self.transport, batch, self.external_id_field)
+        )
+        return [outcomes[item.position] for item in items]
+
+    def delete(self, salesforce_ids: Sequence[str]) -> list[WriteOutcome]:
+        ids = list(salesforce_ids)
+
+        def once(positions: list[int]) -> dict[int, WriteOutcome]:
+            answers = deletes.delete_round(self.transport, [ids[p] for p in positions])
+            return dict(zip(positions, answers, strict=True))
+
+        outcomes = self._rounds(list(range(len(ids))), once)
+        return [outcomes[n] for n in range(len(ids))]
+
+    def fetch(self, sync_keys: Sequence[str], sobject: str = "Task") -> list[OrgRecord]:
+        return reads.fetch(
+            self.transport,
+            sync_keys,
+            sobject,
+            self.external_id_field,
+            self.shared(),
+            self.statement_budget,
+        )
+
+    def _rounds(self, pending: list[Any], send: Callable[[list[Any]], dict[int, WriteOutcome]]):
+        """Send, then send again what came back retryable, after back-off (R25)."""
+        outcomes: dict[int, WriteOutcome] = {}
+        backoff = self.transport.backoff
+        for attempt in range(1, backoff.max_attempts + 1):
+            outcomes.update(send(pending))
+            pending = [p for p in pending if outcomes[_position(p)].retryable]
+            if not pending or attempt == backoff.max_attempts:
+                break
+            self.transport.retries += 1
+            backoff.wait(attempt)
+        return outcomes
+
+    # -- OrgProbe --------------------------------------------------------------------------
+    def shared_activities(self) -> SharedActivitiesState:
+        return probe.shared_activities(self.transport)
+
+    def api_usage(self) -> ApiUsage:
+        return self.transport.usage or self.transport.read_limits()
+
+    # -- reading for admins ----------------------------------------------------------------
+    def describe(self, sobject: str) -> dict[str, dict[str, Any]]:
+        """The object's fields by name, as describe reports them."""
+        return probe.describe_fields(self.transport, sobject)
+
+    def timeline(self, email: str) -> list[reads.TimelineEntry]:
+        """Tasks and Events whose WhoId is the person with this address, newest first (R22)."""
+        return reads.timeline(self.transport, email, self.external_id_field, self.statement_budget)
+
+
+def _position(pending: Any) -> int:
+    return pending if isinstance(pending, int) else pending.position

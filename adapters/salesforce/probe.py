@@ -1,0 +1,72 @@
+"""Reads the org's shared-activities setting: Metadata API first, describe of Task after (R17)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from simple_salesforce import Salesforce
+
+from adapters.salesforce.transport import Transport
+from projections.ports import BudgetExhausted, SharedActivitiesState
+
+log = logging.getLogger(__name__)
+SETTING = "allowUsersToRelateMultipleContactsToTasksAndEvents"
+
+
+def metadata_api(sf: Salesforce) -> Any:
+    """The mdapi client, its SOAP transport sharing the caller's requests session.
+
+    simple-salesforce builds the zeep client with a requests session of its own, which
+    neither trusts the caller's CA bundle nor ignores the environment. zeep's
+    `Transport.session` is public; reaching the zeep client goes through the mdapi's
+    `_client` attribute (the one private name we touch). Nothing is patched.
+    """
+    mdapi = sf.mdapi
+    transport = mdapi._client.transport  # zeep.Client.transport on the mdapi's client
+    if transport.session is not sf.session:
+        transport.session = sf.session
+    return mdapi
+
+
+def read_metadata(sf: Salesforce, timeout: float) -> bool:
+    """`readMetadata('ActivitiesSettings', ['Activities'])`: the setting itself."""
+    mdapi = metadata_api(sf)
+    mdapi._client.transport.operation_timeout = timeout
+    record = mdapi.ActivitiesSettings.read(["Activities"])
+    if isinstance(record, list):
+        record = record[0] if record else None
+    value = getattr(record, SETTING, None) if record is not None else None
+    if value is None:
+        raise LookupError("ActivitiesSettings came back without the shared-activities flag")
+    return bool(value)
+
+
+def task_has_who_ids(transport: Transport) -> bool:
+    """Describe of Task: TaskWhoIds exists only when shared activities is enabled."""
+    return "TaskWhoIds" in describe_fields(transport, "Task")
+
+
+def describe_fields(transport: Transport, sobject: str) -> dict[str, dict[str, Any]]:
+    """The object's fields by name, from `sf.<SObject>.describe()`."""
+
+    def describe(sf: Salesforce) -> Any:
+        sftype = getattr(sf, sobject)  # a fresh SFType: its usage lands on it, not on sf
+        answer = sftype.describe(timeout=transport.timeout)
+        transport.note_usage(sftype.api_usage)
+        return answer
+
+    answer = transport.call(describe)
+    return {f["name"]: f for f in answer.get("fields", [])}
+
+
+def shared_activities(transport: Transport) -> SharedActivitiesState:
+    """Metadata API (needs Modify All Data); on any failure of that path, describe of Task."""
+    try:
+        enabled = transport.call(lambda sf: read_metadata(sf, transport.timeout), budgeted=True)
+        return SharedActivitiesState(enabled=enabled, source="metadata_api")
+    except BudgetExhausted:
+        raise
+    except Exception as error:  # any failure of this path means: ask describe instead
+        log.info("Metadata API read of ActivitiesSettings failed (%s); using describe", error)
+    return SharedActivitiesState(enabled=task_has_who_ids(transport), source="describe")

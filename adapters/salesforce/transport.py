@@ -1,0 +1,114 @@
+"""Every call to the org passes here: budget, count, retry with back-off, renewal, translation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from simple_salesforce import Salesforce
+
+from adapters.salesforce.errors import TRANSLATED, translate
+from adapters.salesforce.retry import Backoff
+from projections.ports import ApiUsage, BudgetExhausted, RetryableSyncError, SessionExpired
+
+T = TypeVar("T")
+
+
+class Transport:
+    """Owns the simple-salesforce client and the API-usage figures (R24, R25)."""
+
+    def __init__(
+        self,
+        sf: Salesforce,
+        backoff: Backoff,
+        budget_percent: int | None = 70,
+        renew: Callable[[], Salesforce] | None = None,
+        timeout: float = 120.0,
+    ) -> None:
+        self.sf = sf
+        self.backoff = backoff
+        self.budget_percent = budget_percent
+        self.renew = renew
+        self.timeout = timeout
+        self.calls_made = 0
+        self.retries = 0
+        self.usage: ApiUsage | None = None
+        self._seen: object = sf.api_usage
+
+    # -- the one way in -------------------------------------------------------------------
+    def call(self, action: Callable[[Salesforce], T], budgeted: bool = True) -> T:
+        """Run `action(sf)` once per attempt until it succeeds or attempts run out."""
+        renewed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            if budgeted:
+                self.check_budget()
+            try:
+                return self._once(action)
+            except SessionExpired:
+                if self.renew is None or renewed:
+                    raise
+                renewed = True
+                attempt -= 1
+                self.sf = self.renew()
+                self._seen = self.sf.api_usage
+            except RetryableSyncError:
+                if attempt >= self.backoff.max_attempts:
+                    raise
+                self.retries += 1
+                self.backoff.wait(attempt)
+
+    def _once(self, action: Callable[[Salesforce], T]) -> T:
+        self.calls_made += 1
+        try:
+            result = action(self.sf)
+        except TRANSLATED as error:
+            translated = translate(error)
+            if not isinstance(translated, SessionExpired):
+                self._count_unreported()
+            raise translated from error
+        self._observe(self.sf.api_usage)
+        return result
+
+    # -- API usage --------------------------------------------------------------------------
+    def note_usage(self, api_usage: Mapping[str, Any]) -> None:
+        """Take usage from an object simple-salesforce parsed a header into (an SFType)."""
+        usage = api_usage.get("api-usage")
+        if usage is not None:
+            self.usage = ApiUsage(used=int(usage.used), limit=int(usage.total))
+
+    def _observe(self, api_usage: Mapping[str, Any]) -> None:
+        if api_usage is not self._seen and api_usage.get("api-usage") is not None:
+            self._seen = api_usage
+            self.note_usage(api_usage)
+        else:
+            self._count_unreported()
+
+    def _count_unreported(self) -> None:
+        """A call whose answer carried no usage still counted in the org: estimate it."""
+        if self.usage is not None:
+            self.usage = ApiUsage(used=self.usage.used + 1, limit=self.usage.limit)
+
+    def read_limits(self) -> ApiUsage:
+        """GET /limits: the org's daily usage now."""
+        limits = self.call(lambda sf: sf.limits(timeout=self.timeout), budgeted=False)
+        daily = limits["DailyApiRequests"]
+        self.usage = ApiUsage(
+            used=int(daily["Max"]) - int(daily["Remaining"]), limit=int(daily["Max"])
+        )
+        return self.usage
+
+    def check_budget(self) -> None:
+        """R25: refuse a call that would pass the engine's share of the daily limit."""
+        if self.budget_percent is None:
+            return
+        usage = self.usage or self.read_limits()
+        share = usage.limit * self.budget_percent / 100
+        if usage.used + 1 > share:
+            raise BudgetExhausted(usage.used, usage.limit, int(share))
+
+    # -- paths -----------------------------------------------------------------------------
+    def data_path(self, relative: str) -> str:
+        """A REST path as composite subrequests name it: /services/data/vNN.N/<relative>."""
+        return f"/services/data/v{self.sf.sf_version}/{relative}"
