@@ -14,3 +14,7 @@ from adapters.cli.ingest import ingest, rejected  # noqa: E402
 from adapters.cli.settings import settings  # noqa: E402
 
 ALL.extend([ingest, rejected, settings])
+
+from adapters.cli.timeline import timeline  # noqa: E402
+
+ALL.append(timeline)

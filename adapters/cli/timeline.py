@@ -1,0 +1,83 @@
+"""`activity-sync timeline EMAIL`: the org's Tasks and Events whose primary is that person (R22)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from adapters.cli.main import Config
+from adapters.salesforce import TimelineEntry, open_gateway
+from domain.errors import BadInput
+
+
+@click.command("timeline")
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as one JSON document.")
+@click.option(
+    "--external-id-field",
+    envvar="ACTIVITY_SYNC_EXTERNAL_ID_FIELD",
+    default="Activity_Sync_Key__c",
+    show_default=True,
+    help="The Task/Event field holding the engine's sync key.",
+)
+@click.pass_obj
+def timeline(config: Config, email: str, as_json: bool, external_id_field: str) -> None:
+    """List the Tasks and Events whose Name (WhoId) is the person with EMAIL, newest first.
+
+    Shared Tasks show only for their primary contact, as Salesforce's own activity
+    timelines do (R22); being a secondary relation of a Task does not list it here.
+    """
+    address = email.strip()
+    if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
+        raise BadInput(f"not an email address: {email!r}")
+    gateway = open_gateway(config.salesforce, os.environ, external_id_field=external_id_field)
+    entries = gateway.timeline(address)
+    if as_json:
+        document = {"email": address, "records": [as_dict(e) for e in entries]}
+        click.echo(orjson.dumps(document).decode())
+        return
+    print_table(address, entries)
+
+
+def as_dict(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "id": entry.salesforce_id,
+        "sobject": entry.sobject,
+        "date": entry.activity_date,
+        "subject": entry.subject,
+        "who_id": entry.who_id,
+        "who_name": entry.who_name,
+        "what_id": entry.what_id,
+        "what_name": entry.what_name,
+        "sync_key": entry.sync_key,
+        "created": entry.created,
+    }
+
+
+def print_table(address: str, entries: list[TimelineEntry]) -> None:
+    if not entries:
+        click.echo(f"No Task or Event in the org has {address} as its primary (WhoId).")
+        return
+    table = Table(title=f"Timeline of {address}: {len(entries)} records, newest first")
+    for column in ("date", "type", "subject", "related to", "id", "by engine"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        related = "-"
+        if entry.what_id:
+            related = f"{entry.what_name or ''} ({entry.what_id})".strip()
+        cells = (
+            (entry.activity_date or "-")[:16].replace("T", " "),
+            entry.sobject,
+            entry.subject or "-",
+            related,
+            entry.salesforce_id,
+            "yes" if entry.sync_key else "no",
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    Console(soft_wrap=False).print(table)
