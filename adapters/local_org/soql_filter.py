@@ -49,7 +49,8 @@ class FilterCompiler:
         if isinstance(condition, Like):
             values.check_like(info)
             regex = condition.pattern.regex
-            return lambda v: v is not None and regex.fullmatch(str(v)) is not None
+            # An empty text is a null in Salesforce, and a null matches no pattern.
+            return lambda v: v not in (None, "") and regex.fullmatch(str(v)) is not None
         if isinstance(condition, InList):
             if any(lit.kind == "date_range" for lit in condition.values):
                 raise unsupported("A relative date literal inside IN")
