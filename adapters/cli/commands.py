@@ -18,3 +18,7 @@ ALL.extend([ingest, rejected, settings])
 from adapters.cli.timeline import timeline  # noqa: E402
 
 ALL.append(timeline)
+
+from adapters.cli.audit import explain_command, stats_command, views_group  # noqa: E402
+
+ALL.extend([explain_command, stats_command, views_group])

@@ -1,0 +1,176 @@
+"""Human output of the audit commands: the explain story as a short timeline, stats as tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+SHOWN_CONTACTS = 10
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def print_explain(doc: dict[str, Any]) -> None:
+    out = _console()
+    a = doc["activity"]
+    out.print(
+        f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · {a['occurred_at']} · "
+        f"from {escape(str(a['sender']))} · [bold]{a['status']}[/]"
+    )
+    out.print(
+        f"  Subject: {escape(str(a.get('subject') or '(none)'))} · source {escape(a['source'])}"
+    )
+    out.print(f"  Found by {doc['query']['matched']} '{escape(doc['query']['id'])}'")
+    _recipients(out, doc)
+    for task in doc["tasks"]:
+        _task(out, task)
+    if doc["siblings"]:
+        _siblings(out, doc["siblings"])
+
+
+def _recipients(out: Console, doc: dict[str, Any]) -> None:
+    people = doc["recipients"]
+    resolution = doc["resolution"]
+    if resolution is None:
+        out.print("\n[bold]Recipients[/]: not resolved yet (the sync has not reached it).")
+        return
+    counts = Counter(r["outcome"] for r in people)
+    summary = ", ".join(f"{n} {o}" for o, n in counts.items())
+    out.print(
+        f"\n[bold]Recipients[/] ({len(people)}: {summary}; settings v{resolution['settings_version']})"
+    )
+    contacts = 0
+    for r in people:
+        contacts += r["outcome"] == "contact"
+        if r["outcome"] == "contact" and contacts > SHOWN_CONTACTS:
+            continue
+        role = r["role"]
+        out.print(
+            f"  #{r['position'] + 1} {escape(str(r['address']))} ({role}) {escape(r['explanation'])}"
+        )
+    if contacts > SHOWN_CONTACTS:
+        out.print(f"  … and {contacts - SHOWN_CONTACTS} more matched Contacts (see --json)")
+    for warning in resolution["warnings"]:
+        out.print(f"  [yellow]warning[/] {escape(warning['explanation'])}")
+
+
+def _task(out: Console, t: dict[str, Any]) -> None:
+    sf = t["salesforce_id"] or "not written"
+    out.print(f"\n[bold]{t['sobject']} {sf}[/] · {t['status']} · sync key {t['sync_key']}")
+    if t["subject"]:
+        out.print(f"  Subject: {escape(t['subject'])}")
+    batch, primary = t["batch"], t["primary"] or {}
+    out.print(
+        f"  Batch {batch['index'] + 1} of {batch['count']} · {t['member_count']} people · "
+        f"primary {escape(str(primary.get('address')))} ({primary.get('id')})"
+    )
+    out.print(f"  {escape(batch['explanation'])}")
+    what = t["what"]
+    out.print(
+        f"  WhatId {what['id'] or '(empty)'} by {what['rule']}: {escape(what['explanation'])}"
+    )
+    for o in t["opportunities_considered"]:
+        state = (
+            "chosen"
+            if o["chosen"]
+            else ("kept" if o["kept"] else f"dropped ({o['dropped_because']})")
+        )
+        out.print(f"    opportunity {o['id']} {escape(str(o['name'] or ''))} · {state}")
+    for warning in t["warnings"]:
+        out.print(f"  [yellow]warning[/] {escape(warning['explanation'])}")
+    s = t["settings"]
+    out.print(
+        f"  Settings v{s['version']}: {escape(s['shared_reason'])} Mode {s['opportunity_mode']}, "
+        f"closed {'included' if s['include_closed_opportunities'] else 'excluded'}, "
+        f"owned only {'on' if s['owned_opportunities_only'] else 'off'}, batch size {s['batch_size']}, "
+        f"split by account {'on' if s['split_by_account'] else 'off'}."
+    )
+    _timeline(out, t)
+
+
+def _timeline(out: Console, t: dict[str, Any]) -> None:
+    formed = t["formed"]
+    replay = f" by replay {formed['replay_id']}" if formed["replay_id"] else ""
+    out.print(f"  {formed['at']}  planned{replay} (settings v{formed['settings_version']})")
+    related = [w for w in t["writes"] if w["kind"] == "related"]
+    for w in t["writes"]:
+        if w["kind"] == "related":
+            if w is related[0]:
+                out.print(
+                    f"  {w['at']}  related {len(related)} more people to {w['salesforce_id']}"
+                )
+            continue
+        text = f"  {w['at']}  {w['kind']}"
+        if w["attempt"]:
+            text += f" (attempt {w['attempt']})"
+        if w["code"]:
+            text += f" {escape(w['code'])}: {escape(str(w['message']))}"
+        if w["salesforce_id"] and w["kind"] != "refused":
+            text += f" {w['salesforce_id']}"
+        out.print(text + (f" · {escape(w['detail'])}" if w["detail"] else ""))
+    for r in t["replays"]:
+        why = f" ({escape(r['reason'])})" if r["reason"] else ""
+        out.print(f"  {r['at']}  replay {r['replay_id'] or '(re-planning)'}: {r['kind']}{why}")
+
+
+def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:
+    out.print(f"\n[bold]Other records of this activity[/] ({len(siblings)})")
+    for s in siblings:
+        out.print(
+            f"  {s['sobject']} {s['salesforce_id'] or 'not written'} · {s['status']} · "
+            f"WhoId {s['who_id']} · WhatId {s['what_id'] or '(empty)'} by {s['what_rule']} · "
+            f"batch {s['batch_index'] + 1}/{s['batch_count']} ({s['member_count']} people) · "
+            f"{s['sync_key']}"
+        )
+
+
+def print_stats(doc: dict[str, Any]) -> None:
+    out = _console()
+    acts = doc["activities"]
+    table = Table(title=f"Activities ({acts['total']})", title_justify="left")
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for kind, count in acts["by_type"].items():
+        table.add_row(kind, str(count))
+    out.print(table)
+    out.print(
+        "Outcomes: "
+        + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in acts["by_outcome"].items())
+    )
+    w, avoided = doc["written"], doc["avoided_by_sharing"]
+    out.print(f"Written: {w['tasks']} Tasks ({w['shared_tasks']} shared), {w['events']} Events")
+    out.print(
+        f"Avoided by sharing: {avoided['tasks']} Tasks "
+        f"(one Task per Contact would have written {avoided['one_task_per_contact_would_be']})"
+    )
+    f = doc["failures"]
+    codes = ", ".join(f"{c} {v['events']}" for c, v in f["by_code"].items()) or "none"
+    out.print(f"Failed records: {f['records_failed']} · refusals by code: {escape(codes)}")
+    out.print(f"Rejected input lines: {doc['rejected_lines']}")
+    api = doc["api"]
+    per = api["calls_per_email"] if api["calls_per_email"] is not None else "n/a"
+    out.print(
+        f"API calls: {api['calls']} for {api['synced_emails']} synced emails ({per} per email)"
+    )
+    latest = api["latest"]
+    if latest:
+        out.print(
+            f"Org usage: {latest['used']} of {latest['limit']} daily calls at {latest['at']}; "
+            f"budget {api['budget_percent']}% = {latest['budget_calls']} calls"
+            + (" [red](over budget)[/]" if latest["over_budget"] else "")
+        )
+    else:
+        out.print(f"Org usage: not seen yet; budget {api['budget_percent']}% of the daily limit")
+
+
+def print_rebuild(doc: dict[str, Any]) -> None:
+    _console().print(
+        f"Task view rebuilt: {doc['processed']} notifications in {doc['seconds']} s "
+        f"({doc['per_second']}/s), position {doc['position']}."
+    )

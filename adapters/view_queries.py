@@ -1,0 +1,136 @@
+"""Reading the task view: find what an id names (one indexed lookup), count for `stats`, dump for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, case, func, select
+
+from adapters.view_tables import (
+    TABLES,
+    activities,
+    counters,
+    failures,
+    sync_runs,
+    tasks,
+    tracking_metadata,
+)
+from projections.audit_view import REJECTED_LINES, WRITTEN
+from projections.stats import StatsFacts
+
+
+@dataclass(frozen=True)
+class Located:
+    """What an id named: how it matched, the activity, and the Task when it named one."""
+
+    matched: str  # salesforce_id | sync_key | activity_id
+    activity_uuid: UUID
+    sync_key: str | None = None
+
+
+def find(engine: Engine, ident: str) -> Located | None:
+    """A sync key, a Salesforce Task/Event id (15 or 18 characters) or an activity id."""
+    ident = ident.strip()
+    if not ident:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(select(tasks.c.activity_uuid).where(tasks.c.sync_key == ident)).first()
+        if row is not None:
+            return Located("sync_key", UUID(row.activity_uuid), ident)
+        if len(ident) in (15, 18) and ident.isalnum():
+            found = _by_salesforce_id(conn, ident)
+            if found is not None:
+                return found
+        query = select(activities.c.uuid).where(activities.c.source_id == ident)
+        row = conn.execute(query).first()
+        if row is None and _is_uuid(ident):
+            row = conn.execute(select(activities.c.uuid).where(activities.c.uuid == ident)).first()
+        return Located("activity_id", UUID(row.uuid)) if row is not None else None
+
+
+def _by_salesforce_id(conn: Connection, ident: str) -> Located | None:
+    column = tasks.c.salesforce_id
+    where = column == ident if len(ident) == 18 else (column >= ident) & (column < ident + "~")
+    query = select(tasks.c.sync_key, tasks.c.activity_uuid, column).where(where)
+    for row in conn.execute(query.order_by(tasks.c.updated_at.desc())):
+        if row.salesforce_id[:15] == ident[:15]:
+            return Located("salesforce_id", UUID(row.activity_uuid), row.sync_key)
+    return None
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def stats_facts(engine: Engine) -> StatsFacts:
+    """Every count `stats` reports, from the view (a handful of GROUP BY queries)."""
+    with engine.connect() as conn:
+        by_type = _pairs(conn, activities.c.type)
+        by_outcome = _pairs(conn, activities.c.status)
+        written = _pairs(conn, tasks.c.sobject, tasks.c.status == WRITTEN)
+        shared = conn.execute(
+            select(func.count(), func.coalesce(func.sum(tasks.c.member_count), 0)).where(
+                tasks.c.status == WRITTEN, tasks.c.shared.is_(True), tasks.c.sobject == "Task"
+            )
+        ).one()
+        failed = conn.execute(select(func.count()).where(tasks.c.status == "failed")).scalar_one()
+        permanent = func.sum(case((failures.c.retryable.is_(False), 1), else_=0))
+        by_code = conn.execute(
+            select(failures.c.code, func.count(), permanent).group_by(failures.c.code)
+        ).all()
+        rejected = conn.execute(
+            select(counters.c.value).where(counters.c.name == REJECTED_LINES)
+        ).scalar()
+        runs = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(sync_runs.c.pauses), 0),
+                func.coalesce(func.sum(sync_runs.c.api_calls), 0),
+                func.coalesce(func.sum(sync_runs.c.emails), 0),
+            )
+        ).one()
+        latest = conn.execute(
+            select(sync_runs.c.api_used, sync_runs.c.api_limit, sync_runs.c.api_seen_at)
+            .where(sync_runs.c.api_used.is_not(None))
+            .order_by(sync_runs.c.api_seen_at.desc())
+            .limit(1)
+        ).first()
+    return StatsFacts(
+        activities_by_type=by_type,
+        activities_by_outcome=by_outcome,
+        written_by_sobject=written,
+        shared_tasks=int(shared[0]),
+        shared_members=int(shared[1]),
+        records_failed=int(failed),
+        failures_by_code={code: (int(n), int(p or 0)) for code, n, p in by_code},
+        rejected_lines=int(rejected or 0),
+        runs=int(runs[0]),
+        pauses=int(runs[1]),
+        api_calls=int(runs[2]),
+        synced_emails=int(runs[3]),
+        latest_usage=(int(latest[0]), latest[1], latest[2]) if latest else None,
+    )
+
+
+def _pairs(conn: Connection, column: Any, *where: Any) -> dict[str, int]:
+    query = select(column, func.count()).where(*where).group_by(column)
+    return {str(key): int(count) for key, count in conn.execute(query)}
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every view table (and the positions), in primary-key order."""
+    tables = [*TABLES.values(), *tracking_metadata.sorted_tables]
+    with engine.connect() as conn:
+        return {
+            table.name: [
+                tuple(row)
+                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in tables
+        }
