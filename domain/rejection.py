@@ -61,7 +61,7 @@ def keep_raw(raw: bytes) -> KeptRaw:
     )
 
 
-class IngestRun(Aggregate):
+class IngestRun(Aggregate, created_event_name="Started"):
     """One `ingest` of a file or stdin: its source, every refused line, and the totals."""
 
     TOPIC = "activity_sync:IngestRun"
