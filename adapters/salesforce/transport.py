@@ -34,6 +34,7 @@ class Transport:
         self.retries = 0
         self.usage: ApiUsage | None = None
         self._seen: object = sf.api_usage
+        self._noted = False
 
     # -- the one way in -------------------------------------------------------------------
     def call(self, action: Callable[[Salesforce], T], budgeted: bool = True) -> T:
@@ -61,6 +62,7 @@ class Transport:
 
     def _once(self, action: Callable[[Salesforce], T]) -> T:
         self.calls_made += 1
+        self._noted = False
         try:
             result = action(self.sf)
         except TRANSLATED as error:
@@ -77,8 +79,11 @@ class Transport:
         usage = api_usage.get("api-usage")
         if usage is not None:
             self.usage = ApiUsage(used=int(usage.used), limit=int(usage.total))
+            self._noted = True
 
     def _observe(self, api_usage: Mapping[str, Any]) -> None:
+        if self._noted:
+            return
         if api_usage is not self._seen and api_usage.get("api-usage") is not None:
             self._seen = api_usage
             self.note_usage(api_usage)

@@ -108,3 +108,23 @@ def test_a_session_id_client_cannot_renew() -> None:
     with pytest.raises(SessionExpired) as expired:
         gw.lookup(["a@x.com"], [])
     assert expired.value.message == "Session expired" and slept == []
+
+
+def test_describe_usage_is_read_off_the_sftype_and_counted_once() -> None:
+    """R25: SFType calls report usage on the SFType instance (simple-salesforce gotcha)."""
+    client = FakeClient(used=10, describe_fields={"Task": []})
+    gw, _ = gateway(client)
+    gw.describe("Task")
+    assert client.calls == ["limits", "describe Task"]
+    assert gw.api_usage() == ApiUsage(used=12, limit=15000)
+
+
+def test_calls_without_a_usage_header_are_estimated() -> None:
+    """R25: a call whose answer carried no Sforce-Limit-Info still counts one."""
+    client = FakeClient(used=10)
+    gw, _ = gateway(client)
+    gw.lookup(["a@x.com"], [])
+    client.api_usage = gw.transport._seen  # the next answer brings no new usage
+    client._answered = lambda result: result  # type: ignore[method-assign]
+    gw.lookup(["b@x.com"], [])
+    assert gw.api_usage() == ApiUsage(used=13, limit=15000)
