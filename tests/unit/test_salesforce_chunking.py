@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from simple_salesforce.format import format_soql
 
 from adapters.salesforce.chunking import (
@@ -71,3 +73,20 @@ def test_the_tail_follows_the_list_and_counts_toward_the_budget() -> None:
 def test_a_value_that_cannot_fit_alone_is_refused() -> None:
     with pytest.raises(ValueError):
         in_statements(HEAD, ["x" * 500], budget=300)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.text(min_size=1, max_size=40), max_size=120),
+    budget=st.integers(min_value=1_000, max_value=4_000),
+    encoded=st.booleans(),
+)
+def test_any_values_any_budget_every_value_once_in_order(
+    values: list[str], budget: int, encoded: bool
+) -> None:
+    """R24: whatever the values, chunks respect the budget and lose or repeat nothing."""
+    measure = encoded_length if encoded else len
+    statements = in_statements(HEAD, values, budget=budget, measure=measure)
+    assert all(measure(s) <= budget for s in statements)
+    found = [lit for s in statements for lit in literals(s)]
+    assert found == [format_soql("{}", v) for v in dict.fromkeys(values)]
