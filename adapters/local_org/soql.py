@@ -8,7 +8,7 @@ subqueries as `{"totalSize", "done", "records"}`); `SELECT COUNT()` gives an int
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,7 +65,7 @@ def execute_soql(
     query = parse_soql(text)
     ctx = _Context(source, include_deleted, now or datetime.now(UTC))
     plan = _plan(query, ctx.schema.object_name(query.sobject), ctx)
-    rows = _select(plan, ctx, ctx.source.records(plan.sobject, include_deleted, plan.hint))
+    rows = _select(plan, ctx.source.records(plan.sobject, include_deleted, plan.hint))
     if query.count:
         return len(rows)
     return Shaper(ctx.lookup, version, lambda child: _children(child, rows, ctx)).records(
@@ -76,23 +76,32 @@ def execute_soql(
 def _plan(query: Query, sobject: str, ctx: _Context) -> _Plan:
     compiler = FilterCompiler(ctx.schema, sobject, ctx.lookup, ctx.now)
     predicate = compiler.compile(query.where) if query.where is not None else None
+    order = []
+    for order_item in query.order_by:
+        path = ctx.schema.resolve(sobject, order_item.path)
+        key = sort_key(normaliser(path.info), order_item.nulls_first, order_item.descending)
+        order.append((key, getter(path, ctx.lookup), order_item.descending))
+    hint = choose_hint(query.where, ctx.schema, sobject) if query.where is not None else None
+    fields = _select_fields(query, sobject, ctx)
+    return _Plan(sobject, query, fields, predicate, hint, tuple(order))
+
+
+def _select_fields(query: Query, sobject: str, ctx: _Context) -> tuple[FieldPath | _ChildPlan, ...]:
     fields: list[FieldPath | _ChildPlan] = []
     seen: set[str] = set()
     for item in query.fields:
-        resolved = _child_plan(item, sobject, ctx) if isinstance(item, SubQuery) else None
-        field = resolved or ctx.schema.resolve(sobject, item)  # type: ignore[arg-type]
-        label = field.name if isinstance(field, _ChildPlan) else field.dotted
+        field: FieldPath | _ChildPlan
+        if isinstance(item, SubQuery):
+            field = _child_plan(item, sobject, ctx)
+            label = field.name
+        else:
+            field = ctx.schema.resolve(sobject, item)
+            label = field.dotted
         if label.lower() in seen:
             raise malformed(f"duplicate field selected: {label}")
         seen.add(label.lower())
         fields.append(field)
-    order = []
-    for item in query.order_by:
-        path = ctx.schema.resolve(sobject, item.path)
-        key = sort_key(normaliser(path.info), item.nulls_first, item.descending)
-        order.append((key, getter(path, ctx.lookup), item.descending))
-    hint = choose_hint(query.where, ctx.schema, sobject) if query.where is not None else None
-    return _Plan(sobject, query, tuple(fields), predicate, hint, tuple(order))
+    return tuple(fields)
 
 
 def _child_plan(item: SubQuery, parent: str, ctx: _Context) -> _ChildPlan:
@@ -101,24 +110,30 @@ def _child_plan(item: SubQuery, parent: str, ctx: _Context) -> _ChildPlan:
     return _ChildPlan(relationship, relationship.name, _plan(item.query, child, ctx))
 
 
-def _select(plan: _Plan, ctx: _Context, rows: Any) -> list[Row]:
+def _select(plan: _Plan, rows: Iterable[Row]) -> list[Row]:
     """Filter, order and slice rows as the plan says."""
     predicate = plan.predicate
     chosen = [row for row in rows if predicate(row)] if predicate else list(rows)
     for key, read, descending in reversed(plan.order):  # stable sorts, last key first
-        chosen.sort(key=lambda row, k=key, r=read: k(r(row)), reverse=descending)
+        chosen.sort(key=_row_key(key, read), reverse=descending)
     start = plan.query.offset or 0
     stop = None if plan.query.limit is None else start + plan.query.limit
     return chosen[start:stop]
+
+
+def _row_key(key: Callable[[Any], Any], read: Callable[[Row], Any]) -> Callable[[Row], Any]:
+    return lambda row: key(read(row))
 
 
 def _children(child: _ChildPlan, parents: list[Row], ctx: _Context) -> dict[Any, list[Row]]:
     """Each parent's child rows for one subquery, fetched in one call to the source."""
     field = child.relationship.field
     ids = frozenset(row["Id"] for row in parents)
+    if not ids:
+        return {}
     fetched = ctx.source.records(child.plan.sobject, ctx.include_deleted, (field, ids))
     grouped: dict[Any, list[Row]] = {}
     for row in fetched:
         if row.get(field) in ids:
             grouped.setdefault(row[field], []).append(row)
-    return {parent: _select(child.plan, ctx, rows) for parent, rows in grouped.items()}
+    return {parent: _select(child.plan, rows) for parent, rows in grouped.items()}

@@ -47,7 +47,7 @@ _UNSUPPORTED_WORDS = {
 }
 
 
-class _ToQuery(Transformer):
+class _ToQuery(Transformer[Token, Query]):
     """Builds the AST while the LALR parser reduces (no intermediate tree)."""
 
     def start(self, items: list[Any]) -> Query:
@@ -190,7 +190,9 @@ def _refusal(error: UnexpectedInput, text: str) -> SoqlError:
     ):
         return malformed(f"unexpected end of statement. {where}")
     if isinstance(error, UnexpectedCharacters):
-        return malformed(f"unexpected character: '{text[error.pos_in_stream]}'. {where}")
+        if text[error.pos_in_stream or 0 :].startswith("'"):
+            return malformed(f"unterminated string literal. {where}")
+        return malformed(f"unexpected character: '{error.char}'. {where}")
     assert isinstance(error, UnexpectedToken)
     token = str(error.token)
     history = list(getattr(error, "token_history", None) or [])
