@@ -10,6 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Engine
+
+from adapters.persistence import open_app
+from adapters.views import view_engine
 from domain.activity import EmailActivity
 from domain.model import (
     Activity,
@@ -22,8 +26,28 @@ from domain.model import (
 )
 from domain.planner import plan_activity
 from domain.settings import Settings
+from projections.application import ActivitySyncApp
 
 _ids = itertools.count(1)
+
+
+@dataclass
+class Store:
+    """A tmp SQLite event store, its application and the view's engine."""
+
+    url: str
+    app: ActivitySyncApp
+    engine: Engine
+
+
+def open_store(directory: Any, shared: str = "on", **settings: str) -> Store:
+    """A fresh store with shared activities `shared` and any other settings changed (R16)."""
+    url = f"sqlite:///{directory}/store.db"
+    app = open_app(url)
+    app.change_setting("shared_activities", shared)
+    for key, value in settings.items():
+        app.change_setting(key, value)
+    return Store(url, app, view_engine(url))
 
 
 def sf_id(prefix: str) -> str:
@@ -38,6 +62,8 @@ class Org:
     contacts: dict[str, list[ContactFact]] = field(default_factory=dict)
     leads: dict[str, list[LeadFact]] = field(default_factory=dict)
     opportunities: dict[str, list[OpportunityFact]] = field(default_factory=dict)
+    roles: dict[str, list[OpportunityFact]] = field(default_factory=dict)
+    users: dict[str, str] = field(default_factory=dict)
 
     def contact(self, email: str, account: str | None) -> str:
         fact = ContactFact(
@@ -54,8 +80,12 @@ class Org:
         self.leads.setdefault(email, []).append(fact)
         return fact.id
 
-    def opportunity(self, account: str, name: str, closed: bool = False) -> str:
-        fact = OpportunityFact(id=sf_id("006"), account_id=account, is_closed=closed, name=name)
+    def opportunity(
+        self, account: str, name: str, closed: bool = False, owner: str | None = None
+    ) -> str:
+        fact = OpportunityFact(
+            id=sf_id("006"), account_id=account, owner_id=owner, is_closed=closed, name=name
+        )
         self.opportunities.setdefault(account, []).append(fact)
         return fact.id
 
@@ -64,6 +94,8 @@ class Org:
             contacts_by_email={k: tuple(v) for k, v in self.contacts.items()},
             leads_by_email={k: tuple(v) for k, v in self.leads.items()},
             opportunities_by_account={k: tuple(v) for k, v in self.opportunities.items()},
+            roles_by_contact={k: tuple(v) for k, v in self.roles.items()},
+            users_by_email=dict(self.users),
         )
 
 
