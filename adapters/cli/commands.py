@@ -22,3 +22,7 @@ ALL.append(timeline)
 from adapters.cli.audit import explain_command, stats_command, views_group  # noqa: E402
 
 ALL.extend([explain_command, stats_command, views_group])
+
+from adapters.cli.org import org  # noqa: E402
+
+ALL.append(org)

@@ -1,0 +1,105 @@
+"""`activity-sync org serve|seed`: run the local org, and load demo records into any org."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from domain.errors import BadInput
+
+
+@click.group("org")
+def org() -> None:
+    """The local org: an HTTPS emulator of the Salesforce REST API, backed by SQLite."""
+
+
+@org.command("serve")
+@click.option(
+    "--port",
+    type=int,
+    default=0,
+    show_default=True,
+    help="TCP port on 127.0.0.1 (0 = any free port).",
+)
+@click.option(
+    "--db", "db_path", default="local-org.db", show_default=True, help="SQLite file of the org."
+)
+@click.option(
+    "--shared-activities",
+    type=click.Choice(["on", "off"]),
+    default=None,
+    help="Shared activities (default: on for a new db, else the db's setting; off = support's disable).",
+)
+@click.option("--session-id", default=None, help="Session id clients must send (default: random).")
+@click.option(
+    "--api-limit", type=click.IntRange(min=1), default=None, help="Daily API calls (default 15000)."
+)
+@click.option(
+    "--faults", default=None, help='Injected faults, e.g. "HTTP_503:0.05,LATENCY_MS:20,SEED:7".'
+)
+def serve_command(
+    port: int,
+    db_path: str,
+    shared_activities: str | None,
+    session_id: str | None,
+    api_limit: int | None,
+    faults: str | None,
+) -> None:
+    """Serve the org; prints one JSON line {instance_url, session_id, ca_bundle}, logs to stderr."""
+    from adapters.local_org.faults import FaultSpecError, parse_faults
+    from adapters.local_org.serve import serve
+
+    try:
+        parsed = parse_faults(faults)
+    except FaultSpecError as error:
+        raise BadInput(str(error)) from error
+    shared = None if shared_activities is None else shared_activities == "on"
+    serve(db_path, port, shared, session_id, api_limit, parsed)
+
+
+@org.command("seed")
+@click.argument("file", type=click.File("r"))
+@click.option("--instance-url", envvar="SALESFORCE_INSTANCE_URL", default=None)
+@click.option("--session-id", envvar="SALESFORCE_SESSION_ID", default=None)
+@click.option("--ca-bundle", envvar="SALESFORCE_CA_BUNDLE", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print {ref: {object, id}} as JSON.")
+@click.pass_context
+def seed_command(
+    ctx: click.Context,
+    file: click.utils.LazyFile,
+    instance_url: str | None,
+    session_id: str | None,
+    ca_bundle: str | None,
+    as_json: bool,
+) -> None:
+    """Load Users, Accounts, Contacts, Leads, Opportunities and contact roles from FILE (JSON)."""
+    from adapters.local_org.client import connect
+    from adapters.local_org.seed import SeedError, load_seed, seed
+
+    config = ctx.obj
+    instance_url = (
+        instance_url
+        or getattr(config, "salesforce", None)
+        or os.environ.get("SALESFORCE_INSTANCE_URL")
+    )
+    if not instance_url or not session_id:
+        raise BadInput(
+            "seed needs --instance-url and --session-id (or SALESFORCE_INSTANCE_URL / SALESFORCE_SESSION_ID)"
+        )
+    try:
+        plan = load_seed(json.load(file))
+    except (ValueError, SeedError) as error:
+        raise BadInput(f"{getattr(file, 'name', 'seed file')}: {error}") from error
+    created = seed(connect(instance_url, session_id, ca_bundle), plan)
+    if as_json:
+        click.echo(json.dumps(created, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("ref", "object", "id")
+    for ref, record in created.items():
+        table.add_row(ref, record["object"], record["id"])
+    Console().print(table)

@@ -1,0 +1,164 @@
+"""The local org as one object: authentication, API usage, faults, then the route in a transaction."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from datetime import UTC, datetime
+
+from adapters.local_org import admin, settings_change, soap
+from adapters.local_org.assumptions import DEFAULT_API_LIMIT
+from adapters.local_org.errors import SfError
+from adapters.local_org.faults import Faults
+from adapters.local_org.org_source import StoreSource
+from adapters.local_org.protocol import Disconnect, Request, Response, error_response
+from adapters.local_org.records import Writer
+from adapters.local_org.rest_query import Cursors
+from adapters.local_org.routes import DATA_PATH, Ctx, dispatch
+from adapters.local_org.store import Store
+
+log = logging.getLogger("local_org")
+VERSIONS = ("52.0", "55.0", "58.0", "59.0", "60.0", "61.0", "62.0", "63.0")
+
+
+class OrgApp:
+    """Everything one running local org knows; `handle` answers one request."""
+
+    def __init__(
+        self,
+        db_path: str,
+        session_id: str | None = None,
+        shared: bool | None = None,
+        api_limit: int | None = None,
+        faults: Faults | None = None,
+    ) -> None:
+        self.store = Store(db_path)
+        self.session_id = session_id or secrets.token_urlsafe(24)
+        self.faults = faults or Faults()
+        self.metadata_readable = True
+        self.cursors = Cursors()
+        with self.store.transaction():
+            self.shared = settings_change.settle_shared(self.store, shared)
+            self.user_id = settings_change.ensure_user(self.store)
+            stored_limit = self.store.get_meta("api_limit")
+            self.api_limit = api_limit or int(stored_limit or DEFAULT_API_LIMIT)
+            self.store.set_meta("api_limit", str(self.api_limit))
+            self._used = int(self.store.get_meta("api_used", "0") or 0)
+            self._day = self.store.get_meta("api_day", _today()) or _today()
+        self._usage_lock = threading.Lock()
+
+    # --- usage --------------------------------------------------------------------------------
+
+    def usage(self) -> tuple[int, int]:
+        with self._usage_lock:
+            if self._day != _today():
+                self._day, self._used = _today(), 0
+            return self._used, self.api_limit
+
+    def set_usage(self, used: int) -> None:
+        with self._usage_lock:
+            self._used = used
+        self._save_usage()
+
+    def _count(self) -> bool:
+        """Count one call; False when the daily limit is already spent."""
+        used, limit = self.usage()
+        if used >= limit:
+            return False
+        with self._usage_lock:
+            self._used += 1
+        self._save_usage()
+        return True
+
+    def _save_usage(self) -> None:
+        with self.store.transaction():
+            self.store.set_meta("api_used", str(self._used))
+            self.store.set_meta("api_day", self._day)
+
+    def limit_header(self) -> dict[str, str]:
+        used, limit = self.usage()
+        return {"Sforce-Limit-Info": f"api-usage={used}/{limit}"}
+
+    # --- requests -----------------------------------------------------------------------------
+
+    def source(self) -> StoreSource:
+        return StoreSource(self.store, self.shared)
+
+    def authorized(self, request: Request) -> bool:
+        if request.path.startswith("/services/Soap/"):
+            return soap.session_id(request) == self.session_id
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() in ("bearer", "oauth") and secrets.compare_digest(
+            token.strip(), self.session_id
+        )
+
+    def handle(self, request: Request) -> Response:
+        if request.path.startswith("/__admin/"):
+            return admin.handle(self, request)
+        response = self._api(request)
+        response.headers.update(self.limit_header())
+        return response
+
+    def _api(self, request: Request) -> Response:
+        is_soap = request.path.startswith("/services/Soap/m/")
+        if request.path.rstrip("/") == "/services/data":
+            return Response(
+                200, [{"label": v, "url": f"/services/data/v{v}", "version": v} for v in VERSIONS]
+            )
+        if self.faults.latency_ms:
+            time.sleep(self.faults.latency_ms / 1000)
+        if not self.authorized(request) or self.faults.fires("INVALID_SESSION_ID"):
+            return _refusal(
+                is_soap, SfError("INVALID_SESSION_ID", "Session expired or invalid", status=401)
+            )
+        if self.faults.fires("DISCONNECT"):
+            raise Disconnect
+        for kind, status in (("HTTP_500", 500), ("HTTP_503", 503)):
+            if self.faults.fires(kind):
+                code = "UNKNOWN_EXCEPTION" if status == 500 else "SERVER_UNAVAILABLE"
+                return _refusal(is_soap, SfError(code, f"Injected fault {kind}", status=status))
+        if self.faults.fires("REQUEST_LIMIT_EXCEEDED") or not self._count():
+            return _refusal(
+                is_soap,
+                SfError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", status=403),
+            )
+        if is_soap:
+            return soap.handle(self, request)
+        return self._rest(request)
+
+    def _rest(self, request: Request) -> Response:
+        match = DATA_PATH.match(request.path)
+        if match is None:
+            return error_response(
+                SfError("NOT_FOUND", "The requested resource does not exist", status=404)
+            )
+        try:
+            with self.store.transaction():
+                ctx = Ctx(self, match.group(1), Writer(self.store, self.shared, self.user_id))
+                writes = request.method in ("POST", "PATCH", "PUT", "DELETE")
+                single = "/composite" not in request.path
+                if writes and single and self.faults.fires("UNABLE_TO_LOCK_ROW"):
+                    raise SfError(
+                        "UNABLE_TO_LOCK_ROW",
+                        "unable to obtain exclusive access to this record or 1 records",
+                    )
+                return dispatch(ctx, request, match.group(2) or "")
+        except SfError as error:
+            return error_response(error)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            return Response(
+                500, [{"message": "An unexpected error occurred", "errorCode": "UNKNOWN_EXCEPTION"}]
+            )
+
+
+def _refusal(is_soap: bool, error: SfError) -> Response:
+    if is_soap:
+        return soap.fault(error.code, error.message)
+    return error_response(error)
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()

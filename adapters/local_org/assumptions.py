@@ -1,0 +1,106 @@
+"""Every choice the local org makes where Salesforce's exact behaviour is UNCONFIRMED, in one place.
+
+The facts behind the confirmed behaviour are in `shared/reference/salesforce-facts.md`.
+Clients (the gateway) may import these names to recognise the local org's refusals; a real
+org may word them differently, so match on codes, and treat messages as informative.
+"""
+
+from __future__ import annotations
+
+# --- Shared activities (facts 1.6: no primary source for the codes) -------------------------
+SHARED_LIMIT_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""UNCONFIRMED: code for a Task/Event with > 50 contacts, > 1 lead, or contacts and a lead."""
+TOO_MANY_CONTACTS = "A task or event can be related to one lead or up to 50 contacts."
+LEAD_WITH_CONTACTS = "You can't relate an activity to a lead and to contacts at the same time."
+TOO_MANY_LEADS = "A task or event can be related to only one lead."
+TOO_MANY_WHATS = "A task or event can be related to only one account, opportunity or other object."
+WHO_WRONG_TYPE = "id value of incorrect type"
+
+UNKNOWN_FIELD_CODE = "INVALID_FIELD"
+"""UNCONFIRMED: writing TaskWhoIds/WhoCount with shared activities off answers as for any unknown
+field: 400 INVALID_FIELD "No such column 'TaskWhoIds' on sobject of type Task"."""
+
+UNKNOWN_OBJECT_CODE = "NOT_FOUND"
+"""UNCONFIRMED: /sobjects/TaskRelation with shared activities off is 404 NOT_FOUND (as for any
+unknown object); in a collection the record fails with INVALID_TYPE; SOQL gives INVALID_TYPE."""
+
+UNSUPPORTED_OPERATION_CODE = "INVALID_TYPE_FOR_OPERATION"
+"""UNCONFIRMED: update/upsert of TaskRelation/EventRelation and any write to the read-only views
+TaskWhoRelation/EventWhoRelation: 400 (or per record) with this code."""
+
+RELATION_KEY_PREFIXES = {
+    "TaskRelation": "0RT",
+    "TaskWhoRelation": "0RT",  # a view over TaskRelation: it shows the TaskRelation's id
+    "EventRelation": "0RE",
+    "EventWhoRelation": "0RE",  # a view over EventRelation
+}
+"""Plausible key prefixes (not confirmed from a primary source)."""
+
+EVENT_RELATION_ONLY_WITH_SHARED = True
+"""Simplification: EventRelation (and EventWhoRelation) exist only with shared activities on.
+A real org also has EventRelation without it, for invitees only; invitees are not emulated
+beyond storing IsInvitee."""
+
+NULLING_WHO_DROPS_PRIMARY = True
+"""Reading of "If WhoId is set to null, an arbitrary ID from the existing TaskWhoIds list is
+promoted": the old primary's relation is removed and the first remaining who becomes WhoId."""
+
+EMPTY_JUNCTION_LIST_IS_NULL = True
+"""TaskWhoIds = [] is treated like TaskWhoIds = null: the list becomes [WhoId] (or empty)."""
+
+# --- Collections and composite (facts 3.1, 3.2, 8.6, 8.7) ----------------------------------
+COLLECTION_MAX_RECORDS = 200
+COLLECTION_TOO_MANY_CODE = "EXCEEDED_ID_LIMIT"
+"""UNCONFIRMED code for a collection of more than 200 records (whole request, 400)."""
+COLLECTION_MAX_CHUNKS = 10
+COLLECTION_TOO_MANY_CHUNKS_CODE = "EXCEEDED_MAX_TYPES_LIMIT"
+"""UNCONFIRMED code for more than 10 contiguous type chunks (whole request, 400)."""
+COLLECTION_MISSING_EXTERNAL_ID_CODE = "MISSING_ARGUMENT"
+"""UNCONFIRMED: a record of an upsert collection without a value for the external id field."""
+DUPLICATE_EXTERNAL_ID_CODE = "DUPLICATE_EXTERNAL_ID"
+"""Two records of one upsert collection with the same external id: both fail with this."""
+ROLLED_BACK_MESSAGE = (
+    "Record rolled back because not all records were valid and the request was using AllOrNone "
+    "header"
+)
+COMPOSITE_MAX_SUBREQUESTS = 25
+COMPOSITE_MAX_COLLECTIONS_OR_QUERIES = 5
+COMPOSITE_LIMIT_CODE = "LIMIT_EXCEEDED"
+"""UNCONFIRMED code for a composite over its subrequest limits (whole request, 400)."""
+PROCESSING_HALTED_MESSAGE = (
+    "The transaction was rolled back since another operation in the same transaction failed."
+)
+
+# --- Upsert by external id (facts 3.4) -------------------------------------------------------
+UPSERT_UPDATE_STATUS_FROM_VERSION = 46.0
+"""An updating upsert answers 200 with a body on API >= 46.0, 204 before (UNCONFIRMED version)."""
+EXTERNAL_ID_CASE_SENSITIVE = False
+"""Activity_Sync_Key__c is unique case-insensitive here (Salesforce allows either)."""
+
+# --- Query ----------------------------------------------------------------------------------
+QUERY_BATCH_DEFAULT = 2000
+QUERY_BATCH_MIN = 200  # UNCONFIRMED minimum of Sforce-Query-Options batchSize
+QUERY_CURSORS_KEPT = 100
+"""Open query cursors kept per server (oldest dropped first: INVALID_QUERY_LOCATOR)."""
+
+# --- Limits (facts 3.6) ----------------------------------------------------------------------
+DEFAULT_API_LIMIT = 15000  # a Developer Edition's daily total
+USAGE_WINDOW = "utc-day"
+"""Simplification: the daily counter resets when the UTC date changes (Salesforce: rolling 24h)."""
+COUNT_FAULTED_REQUESTS = False
+"""Requests refused by an injected fault before processing (limit, 401, 5xx, disconnect) are not
+counted; UNABLE_TO_LOCK_ROW happens while processing, so those requests are counted."""
+
+# --- Records ---------------------------------------------------------------------------------
+MISSING_REFERENCE_CODE = "INVALID_CROSS_REFERENCE_KEY"
+"""UNCONFIRMED wording: a well-formed id of the right type that matches no record."""
+WRONG_REFERENCE_TYPE_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""An id of the wrong object type in a reference field (seen in the field for WhoId)."""
+BAD_VALUE_CODE = "JSON_PARSER_ERROR"
+"""A value of the wrong JSON type or format for its field (e.g. a date that is not YYYY-MM-DD)."""
+EVENT_END_BEFORE_START_CODE = "FIELD_INTEGRITY_EXCEPTION"
+USER_REQUIRED_FIELDS = ("LastName", "Email", "Username")
+"""Simplification: a real org also requires Alias, ProfileId, TimeZoneSidKey and others."""
+CUSTOM_OBJECT = "Project__c"
+"""One custom object (prefix a01, child of Account through Account__c) so WhatId can point at a
+custom record (SPEC R13)."""

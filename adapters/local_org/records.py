@@ -1,0 +1,296 @@
+"""Writing one record as Salesforce does: checks, defaults, derived fields, relations, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.local_org import assumptions as a
+from adapters.local_org import catalog, relations
+from adapters.local_org.activities import (
+    KINDS,
+    MISSING,
+    RELATION_KINDS,
+    Kind,
+    activity_fields,
+    check_whos,
+    plan_whos,
+)
+from adapters.local_org.derived import derive
+from adapters.local_org.errors import SfError, not_found
+from adapters.local_org.ids import canonical_id
+from adapters.local_org.schema import SObjectType
+from adapters.local_org.store import Store
+from adapters.local_org.values import coerce_body, coerce_value, now
+
+Row = dict[str, Any]
+_AUDIT_REFS = frozenset({"CreatedById", "LastModifiedById"})
+
+
+class Writer:
+    """Create, update, upsert and delete single records in the current transaction."""
+
+    def __init__(self, store: Store, shared: bool, user_id: str) -> None:
+        self.store = store
+        self.shared = shared
+        self.user_id = user_id
+
+    # --- the four operations ------------------------------------------------------------------
+
+    def create(self, sobject: str, body: Row) -> str:
+        obj = self.writable(sobject, "create")
+        return self._insert(obj, coerce_body(obj, body, self.shared, "create"))
+
+    def update(self, sobject: str | None, record_id: Any, body: Row) -> None:
+        obj, before = self._existing(sobject, record_id)
+        self.writable(obj.name, "update")
+        self._update(obj, before, coerce_body(obj, body, self.shared, "update"))
+
+    def upsert(self, sobject: str, field_name: str, value: Any, body: Row) -> tuple[str, bool]:
+        """(id, created) for a PATCH by external id; several matches raise a 300."""
+        obj = self.writable(sobject, "upsert")
+        field = obj.field(field_name, self.shared)
+        if field is None or not (field.external_id or field.name == "Id"):
+            raise not_found()
+        key = coerce_value(field, value)
+        for name, given in body.items():
+            if name.lower() == field.name.lower() and not _same(given, key):
+                raise SfError(
+                    "INVALID_FIELD",
+                    f"{field.name} in the body does not match the external id in the URL",
+                    [field.name],
+                )
+        body = {k: v for k, v in body.items() if k.lower() != field.name.lower()}
+        matches = self.store.find(obj.name, field.name, [key]) if key else []
+        if len(matches) > 1:
+            raise SfError(
+                "MULTIPLE_CHOICES",
+                "more than one record",
+                status=300,
+                fields=[m["Id"] for m in matches],
+            )
+        if matches:
+            values = coerce_body(obj, body, self.shared, "upsert-update")
+            values.pop(field.name, None)
+            self._update(obj, matches[0], values)
+            return matches[0]["Id"], False
+        if field.name == "Id":
+            raise not_found()
+        values = coerce_body(obj, body, self.shared, "create") | {field.name: key}
+        return self._insert(obj, values), True
+
+    def delete(self, sobject: str | None, record_id: Any) -> None:
+        obj, row = self._existing(sobject, record_id)
+        if not obj.deletable:
+            raise SfError(
+                a.UNSUPPORTED_OPERATION_CODE, f"entity type {obj.name} does not support delete"
+            )
+        kind = RELATION_KINDS.get(obj.name)
+        if kind:
+            relations.delete(self, kind, row)
+            return
+        stamp = self.now()
+        self.store.update(
+            obj.name,
+            row["Id"],
+            {"IsDeleted": True, "SystemModstamp": stamp, "LastModifiedDate": stamp},
+        )
+        if obj.name in KINDS:
+            relations.sync_rows(self, KINDS[obj.name], row["Id"], [], None, {})
+        if obj.name in ("Contact", "Lead"):
+            for activity in KINDS.values():
+                relations.drop_person(self, activity, row["Id"])
+
+    # --- helpers used by relations --------------------------------------------------------------
+
+    def now(self) -> str:
+        return now()
+
+    def writable(self, sobject: str, op: str) -> SObjectType:
+        obj = catalog.find(sobject, self.shared)
+        if obj is None:
+            raise not_found()
+        allowed = {
+            "create": obj.createable,
+            "update": obj.updateable,
+            "upsert": obj.createable and obj.updateable,
+        }
+        if not allowed[op]:
+            raise SfError(
+                a.UNSUPPORTED_OPERATION_CODE, f"entity type {obj.name} does not support {op}"
+            )
+        return obj
+
+    def live_row(self, sobject: str | None, record_id: Any, field: str) -> Row:
+        """The row an id in `field` points at; refused when missing or deleted."""
+        row = self.store.ids_exist([record_id]).get(record_id) if record_id else None
+        if row is None or (
+            sobject and not record_id.startswith(catalog.all_objects()[sobject].prefix)
+        ):
+            raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [field])
+        if row["IsDeleted"]:
+            raise SfError("ENTITY_IS_DELETED", "entity is deleted", [field])
+        return row
+
+    def stamped_new(self, sobject: str, row: Row, stamp: str) -> Row:
+        obj = catalog.all_objects()[sobject]
+        return row | {
+            "Id": self.store.new_id(obj.prefix),
+            "IsDeleted": False,
+            "CreatedDate": stamp,
+            "CreatedById": self.user_id,
+            "LastModifiedDate": stamp,
+            "LastModifiedById": self.user_id,
+            "SystemModstamp": stamp,
+        }
+
+    def set_people(self, kind: Kind, before: Row, whos: list[str], what: str | None) -> None:
+        """Change who and what a Task/Event is related to (TaskRelation create/delete)."""
+        refs = self._references(whos + ([what] if what else []), {})
+        changes = activity_fields(kind, whos, what, refs) | {"WhatId": what}
+        stamp = self.now()
+        changes |= {
+            "LastModifiedDate": stamp,
+            "SystemModstamp": stamp,
+            "LastModifiedById": self.user_id,
+        }
+        self.store.update(kind.name, before["Id"], changes)
+        relations.sync_rows(self, kind, before["Id"], whos, what, refs)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _existing(self, sobject: str | None, record_id: Any) -> tuple[SObjectType, Row]:
+        rid = canonical_id(record_id) if isinstance(record_id, str) else None
+        obj = catalog.for_prefix(rid[:3]) if rid else None
+        if rid is None or obj is None or catalog.find(obj.name, self.shared) is None:
+            if rid is None:
+                raise SfError("MALFORMED_ID", f"invalid id: {record_id}", ["Id"])
+            raise not_found()
+        if sobject is not None and catalog.find(sobject, self.shared) is not obj:
+            raise not_found()
+        row = self.store.get(obj.name, rid)
+        if row is None:
+            raise not_found()
+        if row["IsDeleted"]:
+            raise SfError("ENTITY_IS_DELETED", "entity is deleted", status=404)
+        return obj, row
+
+    def _insert(self, obj: SObjectType, values: Row) -> str:
+        kind = RELATION_KINDS.get(obj.name)
+        if kind:
+            return relations.create(self, kind, values)
+        row = self._defaults(obj) | values
+        self._require(obj, row)
+        activity = KINDS.get(obj.name)
+        whos = self._whos(activity, [], values) if activity else []
+        refs = self._references([v for k, v in row.items() if _is_ref(obj, k)] + whos, values, obj)
+        row |= derive(obj.name, row, None)
+        if activity:
+            row |= activity_fields(activity, whos, row.get("WhatId"), refs)
+        self._check_unique(obj, row, None)
+        row = self.stamped_new(obj.name, row, self.now())
+        self.store.insert(obj.name, row)
+        if activity:
+            relations.sync_rows(self, activity, row["Id"], whos, row.get("WhatId"), refs)
+        self._after_write(obj, row)
+        return row["Id"]
+
+    def _update(self, obj: SObjectType, before: Row, values: Row) -> None:
+        row = before | values
+        self._require(obj, row)
+        activity = KINDS.get(obj.name)
+        whos = (
+            self._whos(activity, list(before.get(activity.junction) or []), values)
+            if activity
+            else []
+        )
+        refs = self._references([v for k, v in row.items() if _is_ref(obj, k)] + whos, values, obj)
+        row |= derive(obj.name, row, before)
+        if activity:
+            row |= activity_fields(activity, whos, row.get("WhatId"), refs)
+        self._check_unique(obj, row, before["Id"])
+        stamp = self.now()
+        row |= {
+            "LastModifiedDate": stamp,
+            "SystemModstamp": stamp,
+            "LastModifiedById": self.user_id,
+        }
+        changes = {k: v for k, v in row.items() if before.get(k) != v}
+        self.store.update(obj.name, before["Id"], changes)
+        people_changed = activity and (
+            whos != (before.get(activity.junction) or [])
+            or row.get("WhatId") != before.get("WhatId")
+        )
+        if people_changed:
+            relations.sync_rows(self, activity, before["Id"], whos, row.get("WhatId"), refs)
+        self._after_write(obj, row)
+
+    def _whos(self, kind: Kind, current: list[str], values: Row) -> list[str]:
+        if not self.shared:
+            who = values.get("WhoId", current[0] if current else None)
+            return [who] if who else []
+        whos = plan_whos(current, values.get(kind.junction, MISSING), values.get("WhoId", MISSING))
+        check_whos(whos, kind.junction if kind.junction in values else "WhoId")
+        return whos
+
+    def _defaults(self, obj: SObjectType) -> Row:
+        row: Row = {}
+        for f in obj.fields:
+            if f.default is not None:
+                row[f.name] = self.user_id if f.default == "$user" else f.default
+        return row
+
+    def _require(self, obj: SObjectType, row: Row) -> None:
+        required = a.USER_REQUIRED_FIELDS if obj.name == "User" else ()
+        missing = [
+            f.name
+            for f in obj.fields
+            if (f.required or f.name in required) and row.get(f.name) is None
+        ]
+        if missing:
+            raise SfError(
+                "REQUIRED_FIELD_MISSING",
+                f"Required fields are missing: [{', '.join(missing)}]",
+                missing,
+            )
+
+    def _references(self, ids: list[Any], values: Row, obj: SObjectType | None = None) -> Row:
+        """Rows of the referenced records; those newly written must exist and not be deleted."""
+        wanted = [i for i in ids if isinstance(i, str)]
+        rows = self.store.ids_exist(wanted) if wanted else {}
+        for name, value in values.items():
+            written = value if isinstance(value, list) else [value]
+            if obj is None or not (_is_ref(obj, name) or isinstance(value, list)):
+                continue
+            for record_id in written:
+                found = rows.get(record_id)
+                if found is None:
+                    raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [name])
+                if found["IsDeleted"]:
+                    raise SfError("ENTITY_IS_DELETED", "entity is deleted", [name])
+        return rows
+
+    def _check_unique(self, obj: SObjectType, row: Row, own_id: str | None) -> None:
+        for f in obj.fields:
+            if f.unique and row.get(f.name) is not None:
+                for other in self.store.find(obj.name, f.name, [row[f.name]]):
+                    if other["Id"] != own_id:
+                        raise SfError(
+                            "DUPLICATE_VALUE",
+                            f"duplicate value found: {f.name} duplicates value on record with id: {other['Id']}",
+                            [f.name],
+                        )
+
+    def _after_write(self, obj: SObjectType, row: Row) -> None:
+        if obj.name == "OpportunityContactRole" and row.get("IsPrimary"):
+            for other in self.store.find(obj.name, "OpportunityId", [row["OpportunityId"]]):
+                if other["Id"] != row["Id"] and other["IsPrimary"]:
+                    self.store.update(obj.name, other["Id"], {"IsPrimary": False})
+
+
+def _is_ref(obj: SObjectType, name: str) -> bool:
+    f = obj.by_lower.get(name.lower())
+    return f is not None and f.type == "reference" and name not in _AUDIT_REFS and not f.calculated
+
+
+def _same(given: Any, key: Any) -> bool:
+    return isinstance(given, str) and isinstance(key, str) and given.lower() == key.lower()

@@ -1,0 +1,61 @@
+"""Run the local org until stopped: announce one JSON line on stdout, log to stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from typing import Any
+
+from adapters.local_org.app import OrgApp
+from adapters.local_org.faults import Faults
+from adapters.local_org.http_server import OrgServer
+from adapters.local_org.tls import server_context
+
+
+def serve(
+    db_path: str,
+    port: int = 0,
+    shared: bool | None = None,
+    session_id: str | None = None,
+    api_limit: int | None = None,
+    faults: Faults | None = None,
+) -> None:
+    """Serve until SIGTERM/SIGINT; every request has committed by the time it was answered."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(asctime)s local-org %(levelname)s %(message)s",
+    )
+    app = OrgApp(db_path, session_id=session_id, shared=shared, api_limit=api_limit, faults=faults)
+    context, ca_bundle = server_context(db_path)
+    server = OrgServer(app, port, context)
+    announce = {
+        "instance_url": f"https://127.0.0.1:{server.port}",
+        "session_id": app.session_id,
+        "ca_bundle": ca_bundle,
+    }
+    sys.stdout.write(json.dumps(announce) + "\n")
+    sys.stdout.flush()
+    logging.getLogger("local_org").info(
+        "serving %s (db %s, shared activities %s, api limit %s, faults %r)",
+        announce["instance_url"],
+        db_path,
+        "on" if app.shared else "off",
+        app.api_limit,
+        app.faults.spec(),
+    )
+
+    def stop(_signum: int, _frame: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        with app.store.lock:
+            app.store.close()
