@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, Engine, Table, bindparam, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from adapters.persistence import locate
 from adapters.sql import engine_for
@@ -63,12 +64,21 @@ def create_tables(engine: Engine) -> None:
     """Create the view tables and this view's position row when missing (once per engine)."""
     if engine in _ready:
         return
-    tracking_metadata.create_all(engine, checkfirst=True)
-    metadata.create_all(engine, checkfirst=True)
+    for table in [*tracking_metadata.sorted_tables, *metadata.sorted_tables]:
+        _create(engine, table)
     with engine.begin() as conn:
         stmt = _insert(conn, view_tracking).values(name=VIEW_NAME, notification_id=0)
         conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
     _ready.add(engine)
+
+
+def _create(engine: Engine, table: Table) -> None:
+    """Create one table; losing a race with another process creating it is fine."""
+    try:
+        table.create(engine, checkfirst=True)
+    except DBAPIError:
+        if not inspect(engine).has_table(table.name):
+            raise
 
 
 def position(engine: Engine) -> int:

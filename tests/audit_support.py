@@ -25,7 +25,9 @@ from domain.model import (
     PlannedTask,
 )
 from domain.planner import plan_activity
+from domain.rejection import IngestRun, Rejection, keep_raw
 from domain.settings import Settings
+from domain.sync_run import SyncRun
 from projections.application import ActivitySyncApp
 
 _ids = itertools.count(1)
@@ -144,3 +146,112 @@ def write_all(aggregate: EmailActivity, tasks: Iterable[PlannedTask]) -> dict[st
         aggregate.task_created(task, salesforce_id, True, 1)
         written[task.sync_key] = salesforce_id
     return written
+
+
+# A mixed history: every kind of event the view follows --------------------------------
+
+ACCOUNT = "001000000000000ACM"
+
+
+def engagement(source_id: str, kind: str, actor: str) -> Activity:
+    return Activity(
+        id=source_id,
+        type=kind,
+        occurred_at="2026-03-03T10:00:00+00:00",
+        sender="rep@ourco.example",
+        actor=actor,
+        subject="Proposal",
+    )
+
+
+def meeting(source_id: str, attendees: Sequence[str]) -> Activity:
+    return Activity(
+        id=source_id,
+        type="meeting",
+        occurred_at="2026-03-04T10:00:00+00:00",
+        sender="rep@ourco.example",
+        to=tuple(attendees),
+        subject="Kick-off",
+        starts_at="2026-03-04T10:00:00+00:00",
+        ends_at="2026-03-04T11:00:00+00:00",
+    )
+
+
+def first_part(store: Store, emails: int) -> Org:
+    """`emails` shared emails to 3 Contacts (written), a 60-recipient email (written), a refused
+    Task, a retried Task, an open, a meeting (2 Events), an unmatched email, an unresolved one,
+    an ingest run with 2 rejected lines and a sync run with 2 chunks."""
+    org = Org()
+    people = [f"p{i:02d}@acme.example" for i in range(60)]
+    for address in people:
+        org.contact(address, ACCOUNT)
+    settings = store.app.settings()
+    saved: list[Any] = []
+    for n in range(emails):
+        activity, plan = planned_activity(sent(f"e{n}", people[:3]), org, settings)
+        write_all(activity, plan.tasks)
+        saved.append(activity)
+    big, plan = planned_activity(sent("big", people), org, settings)
+    write_all(big, plan.tasks)
+    refused, plan = planned_activity(sent("refused", people[:1]), org, settings)
+    refused.sync_failed(plan.tasks[0].sync_key, "INVALID_FIELD", "No such column", False, 1)
+    retried, plan = planned_activity(sent("retried", people[1:2]), org, settings)
+    retried.sync_failed(plan.tasks[0].sync_key, "UNABLE_TO_LOCK_ROW", "locked", True, 1)
+    write_all(retried, plan.tasks)
+    opened, plan = planned_activity(engagement("open-1", "open", people[0]), org, settings)
+    write_all(opened, plan.tasks)
+    met, plan = planned_activity(meeting("meet-1", people[:2]), org, settings)
+    write_all(met, plan.tasks)
+    nobody, _ = planned_activity(sent("nobody", ["who@nowhere.example"]), org, settings)
+    waiting = EmailActivity.record(sent("waiting", people[:2]), "file:test.jsonl:9")
+    store.app.save(*saved, big, refused, retried, opened, met, nobody, waiting, _ingest(), _run())
+    return org
+
+
+def _ingest() -> IngestRun:
+    run = IngestRun.start("file:bad.jsonl")
+    run.reject(Rejection(3, "type", "unknown type"), keep_raw(b'{"type": "fax"}'))
+    run.reject(Rejection(7, None, "not JSON"), keep_raw(b"{oops"))
+    run.finish(accepted=10, duplicates=0)
+    return run
+
+
+def _run() -> SyncRun:
+    run = SyncRun.start("worker-1", 2)
+    run.chunk_synced(
+        activities=6,
+        emails=4,
+        records_written=5,
+        records_failed=1,
+        api_calls=5,
+        api_used=100,
+        api_limit=15000,
+    )
+    run.chunk_synced(
+        activities=4,
+        emails=2,
+        records_written=3,
+        records_failed=0,
+        api_calls=3,
+        api_used=None,
+        api_limit=None,
+    )
+    run.pause("budget", {"message": "share reached"})
+    run.finish(pending=1)
+    return run
+
+
+def second_part(store: Store, org: Org) -> None:
+    """A retry that succeeds, a replay that retires a shared Task and re-forms it, a deletion."""
+    refused = store.app.activity("refused")
+    key = next(iter(refused.batches))
+    refused.request_retry(key, "admin")
+    refused.task_created(refused.planned()[0], sf_id("00T"), True, 2)
+    replayed = store.app.activity("e0")
+    old = next(iter(replayed.batches))
+    replayed.retire(old, "shared activities disabled", "replay-1")
+    after = store.app.change_setting("shared_activities", "off")
+    for task in plan_activity(replayed.model, org.directory(), after).tasks:
+        replayed.form_batch(task, after.version, "replay-1")
+    replayed.task_deleted(old, replayed.written[old], already_gone=False)
+    store.app.save(refused, replayed)
