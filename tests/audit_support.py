@@ -44,7 +44,11 @@ class Store:
 
 def open_store(directory: Any, shared: str = "on", **settings: str) -> Store:
     """A fresh store with shared activities `shared` and any other settings changed (R16)."""
-    url = f"sqlite:///{directory}/store.db"
+    return store_at(f"sqlite:///{directory}/store.db", shared, **settings)
+
+
+def store_at(url: str, shared: str = "on", **settings: str) -> Store:
+    """The store at `url` (SQLite or PostgreSQL) with those settings changed (R16)."""
     app = open_app(url)
     app.change_setting("shared_activities", shared)
     for key, value in settings.items():
