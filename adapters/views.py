@@ -15,13 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import Notification
+import orjson
+from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import Connection, Engine, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from adapters.persistence import locate
 from adapters.sql import engine_for
+from adapters.transcoder import OrjsonTranscoder
 from adapters.view_tables import TABLES, metadata, tasks, tracking_metadata, view_tracking
 from adapters.view_tables import activities as activities_table
 from projections.application import ActivitySyncApp
@@ -36,6 +38,7 @@ from projections.audit_view import (
 
 VIEW_NAME = "audit"
 _ready: weakref.WeakSet[Engine] = weakref.WeakSet()
+_mappers: weakref.WeakKeyDictionary[ActivitySyncApp, Mapper[Any]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,34 @@ def rebuild(app: ActivitySyncApp, engine: Engine) -> CatchUp:
     return catch_up(app, engine)
 
 
+class _TopLevelTranscoder(OrjsonTranscoder):
+    """Decodes transcoded values at the top of an event's state only (its timestamp).
+
+    Event state below the top is plain data by design (STYLE, Events), so the view skips
+    walking recipient lists and directory facts: catch-up runs about twice as fast.
+    """
+
+    def decode(self, data: bytes) -> Any:
+        state = orjson.loads(data)
+        for key, value in state.items():
+            if isinstance(value, dict) and "_type_" in value:
+                state[key] = self._decode_obj(value)
+        return state
+
+
+def _view_mapper(app: ActivitySyncApp) -> Mapper[Any]:
+    mapper = _mappers.get(app)
+    if mapper is None:
+        transcoder = _TopLevelTranscoder()
+        app.register_transcodings(transcoder)
+        mapper = Mapper(transcoder, app.mapper.compressor, app.mapper.cipher)
+        _mappers[app] = mapper
+    return mapper
+
+
 def _changes(app: ActivitySyncApp, batch: Sequence[Notification]) -> ChunkChanges:
     changes = ChunkChanges()
-    to_domain_event = app.mapper.to_domain_event
+    to_domain_event = _view_mapper(app).to_domain_event
     for notification in batch:
         if notification.topic == LINE_REJECTED:
             changes.extend(rejected_line_changes())
