@@ -45,7 +45,7 @@ class KeptLines:
 
 def newest_rejections(app: ActivitySyncApp, limit: int | None = 50) -> KeptLines:
     """Scan the log for refused lines (by topic) and keep the newest `limit` (None: all)."""
-    runs: dict[UUID, tuple[int, Any]] = {}
+    runs: dict[UUID | str, tuple[int, Any]] = {}
     newest: deque[Notification] = deque(maxlen=limit)
     total = 0
     start = 1
@@ -66,7 +66,7 @@ def newest_rejections(app: ActivitySyncApp, limit: int | None = 50) -> KeptLines
 
 
 def _ordered(
-    app: ActivitySyncApp, runs: dict[UUID, tuple[int, Any]], kept: deque[Notification]
+    app: ActivitySyncApp, runs: dict[UUID | str, tuple[int, Any]], kept: deque[Notification]
 ) -> list[KeptLine]:
     lines: list[tuple[int, KeptLine]] = []
     for notification in kept:
