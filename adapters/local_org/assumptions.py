@@ -99,6 +99,9 @@ WRONG_REFERENCE_TYPE_CODE = "FIELD_INTEGRITY_EXCEPTION"
 BAD_VALUE_CODE = "JSON_PARSER_ERROR"
 """A value of the wrong JSON type or format for its field (e.g. a date that is not YYYY-MM-DD)."""
 EVENT_END_BEFORE_START_CODE = "FIELD_INTEGRITY_EXCEPTION"
+EMAIL_CHECK = "lax"
+"""Email fields accept any text without spaces holding one @ and a dot after it (quotes,
+backslashes and non-ASCII letters included), so escaping can be tested; a real org is stricter."""
 USER_REQUIRED_FIELDS = ("LastName", "Email", "Username")
 """Simplification: a real org also requires Alias, ProfileId, TimeZoneSidKey and others."""
 CUSTOM_OBJECT = "Project__c"

@@ -189,6 +189,7 @@ def all_objects() -> dict[str, SObjectType]:
             + (
                 text("Email", 80, type="email", indexed=True),
                 ref("AccountId", "Account"),
+                text("Legacy_Id__c", 64, external_id=True, custom=True),
                 text("Title", 128),
                 text("Department", 80),
                 text("Phone", 40, type="phone"),

@@ -262,6 +262,8 @@ class Writer:
             if obj is None or not (_is_ref(obj, name) or isinstance(value, list)):
                 continue
             for record_id in written:
+                if record_id is None:
+                    continue
                 found = rows.get(record_id)
                 if found is None:
                     raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [name])

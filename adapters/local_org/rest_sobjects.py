@@ -163,5 +163,8 @@ def _readable(ctx: Ctx, sobject: str, record_id: str) -> dict[str, Any]:
     rows = ctx.app.source().records(obj.name, hint=("Id", frozenset({rid})))
     found = [r for r in rows if r["Id"] == rid]
     if not found:
+        deleted = ctx.app.source().records(obj.name, True, hint=("Id", frozenset({rid})))
+        if any(r["Id"] == rid for r in deleted):
+            raise SfError("ENTITY_IS_DELETED", "entity is deleted", status=404)
         raise not_found()
     return found[0]

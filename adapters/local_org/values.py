@@ -12,7 +12,7 @@ from adapters.local_org.errors import SfError, unknown_field
 from adapters.local_org.ids import canonical_id
 from adapters.local_org.schema import STRING_TYPES, Field, SObjectType
 
-_EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[^@\s\"(),:;<>\[\]\\]+\.[^@\s\"(),:;<>\[\]\\]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # lax on purpose: see assumptions
 _DATETIME = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?$"
