@@ -26,3 +26,7 @@ ALL.extend([explain_command, stats_command, views_group])
 from adapters.cli.org import org  # noqa: E402
 
 ALL.append(org)
+
+from adapters.cli.replay import replay  # noqa: E402
+
+ALL.append(replay)

@@ -1,0 +1,165 @@
+"""`activity-sync replay plan|apply`: rebuild Tasks after a settings change (R19)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from adapters.bootstrap import Engine, build
+from adapters.cli import replay_render as render
+from adapters.cli.main import Config
+from domain.errors import BadInput, NotFound
+from replay.apply import apply_plan
+from replay.making import PlanRequest, make_plan
+from replay.org_access import observe_org, org_reader, target_settings
+from replay.plan_file import read_header
+from replay.planner import ActivityDiff
+from replay.stream import parse_since
+
+DETAIL_ROWS = 20
+
+
+@click.group("replay")
+def replay() -> None:
+    """Recompute every Task from the stored history under new settings, diff, and apply.
+
+    `plan` is read-only and prints what would change; `apply` appends the events that carry
+    a saved plan out, and `activity-sync sync` then writes them to the org.
+    """
+
+
+@replay.command("plan")
+@click.option("--since", help="Only activities that occurred on or after this date or time.")
+@click.option(
+    "--activity", "activity_ids", multiple=True, help="Only this activity id (repeatable)."
+)
+@click.option(
+    "--settings-version", type=int, help="Plan under this settings version (default: current)."
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write the plan document here (for apply)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole plan document as JSON.")
+@click.option(
+    "--no-org", is_flag=True, help="Compare with the store's record only; do not read the org."
+)
+@click.option("--chunk-size", default=500, show_default=True, help="Activities per chunk.")
+@click.option(
+    "--clock-skew",
+    default=5.0,
+    show_default=True,
+    help="Seconds of clock difference tolerated when telling an edit in the org from the engine's own write.",
+)
+@click.pass_obj
+def plan_command(
+    config: Config,
+    since: str | None,
+    activity_ids: tuple[str, ...],
+    settings_version: int | None,
+    out: str | None,
+    as_json: bool,
+    no_org: bool,
+    chunk_size: int,
+    clock_skew: float,
+) -> None:
+    """Show what replaying the history under the current (or given) settings would change."""
+    if chunk_size < 1:
+        raise BadInput("--chunk-size must be at least 1")
+    try:
+        moment = parse_since(since) if since else None
+    except ValueError as error:
+        raise BadInput(f"--since: {error}") from None
+    with _engine(config) as engine:
+        _require_known(engine, activity_ids)
+        reader = None
+        if not no_org:
+            observe_org(engine.app, engine.gateway())
+            settings = engine.app.settings()
+            reader = org_reader(engine.gateway(), bool(settings.org_shared_activities))
+        request = PlanRequest(
+            settings=target_settings(engine.app, settings_version),
+            since=moment,
+            activity_ids=activity_ids,
+            reader=reader,
+            chunk_size=chunk_size,
+            skew=timedelta(seconds=clock_skew),
+        )
+        shown: list[ActivityDiff] = []
+        keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731
+        with _plan_path(out) as path, _progress("planning", None, as_json) as tick:
+            header, _ = make_plan(engine.app, request, path, tick, keep)
+            if as_json:
+                sys.stdout.buffer.write(Path(path).read_bytes())
+                return
+    render.plan_report(header, shown, out)
+
+
+@replay.command("apply")
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Also overwrite Tasks a person edited in the org.")
+@click.option("--sync", "run_sync", is_flag=True, help="Run the sync worker afterwards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
+@click.option("--chunk-size", default=500, show_default=True, help="Activities per transaction.")
+@click.pass_obj
+def apply_command(
+    config: Config, plan_file: str, force: bool, run_sync: bool, as_json: bool, chunk_size: int
+) -> None:
+    """Append the events that carry out a saved plan; refused when the plan is stale."""
+    header = read_header(plan_file)
+    with _engine(config) as engine:
+        reader = None
+        if header["basis"].get("org_read"):
+            shared = bool(header["settings"].get("org_shared_activities"))
+            reader = org_reader(engine.gateway(), shared)
+        total = int(header["totals"]["changed"])
+        with _progress("applying", total, as_json) as tick:
+            result = apply_plan(engine.app, plan_file, reader, force, tick, chunk_size)
+        summary = engine.worker().run() if run_sync else None
+    render.apply_report(result, summary, as_json)
+    if summary is not None and (summary.records_failed or summary.paused == "org_unavailable"):
+        raise SystemExit(1)
+
+
+@contextmanager
+def _engine(config: Config) -> Iterator[Engine]:
+    engine = build(config.store, config.salesforce)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def _require_known(engine: Engine, activity_ids: tuple[str, ...]) -> None:
+    missing = [i for i in activity_ids if engine.app.activity(i) is None]
+    if missing:
+        raise NotFound("no activity with id " + ", ".join(repr(i) for i in missing))
+
+
+@contextmanager
+def _plan_path(out: str | None) -> Iterator[str]:
+    if out:
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="replay-") as folder:
+        yield str(Path(folder) / "plan.json")
+
+
+@contextmanager
+def _progress(label: str, total: int | None, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns: Any = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)

@@ -1,0 +1,91 @@
+"""How the org's copy of a written Task differs from what the engine wrote (R19).
+
+Three questions about one record: did a person edit it after the engine's last write,
+which people does it hold now, and which Task of the new plan may keep it (adoption).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.model import PlannedTask
+from projections.ports import OrgRecord
+
+DEFAULT_SKEW = timedelta(seconds=5)
+
+
+def same_id(left: str | None, right: str | None) -> bool:
+    """Salesforce ids compare on their case-sensitive 15 characters (18-character ids add a
+    checksum); None equals only None."""
+    if left is None or right is None:
+        return left is None and right is None
+    return left[:15] == right[:15]
+
+
+def id_set(ids: Iterable[str]) -> set[str]:
+    return {i[:15] for i in ids if i}
+
+
+def org_time(value: str | None) -> datetime | None:
+    """A Salesforce datetime (`2026-11-26T10:00:00.000+0000`) as an aware datetime."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def edited_reason(
+    record: OrgRecord,
+    recorded: Mapping[str, Any] | None,
+    written_at: datetime | None,
+    skew: timedelta = DEFAULT_SKEW,
+) -> str | None:
+    """Why the org record looks edited by someone other than the engine, or None.
+
+    Dropped relations alone are not an edit: that is what Salesforce support's disabling
+    of shared activities does (R18), and replay repairs it.
+    """
+    if (
+        record.last_modified_by_id
+        and record.created_by_id
+        and not same_id(record.last_modified_by_id, record.created_by_id)
+    ):
+        return f"modified by user {record.last_modified_by_id}, not the engine's user"
+    modified = org_time(record.last_modified)
+    if modified and written_at and modified > written_at + skew:
+        return f"modified at {record.last_modified}, after the engine's last write"
+    if recorded is not None:
+        return _content_change(record, recorded)
+    return None
+
+
+def _content_change(record: OrgRecord, recorded: Mapping[str, Any]) -> str | None:
+    if not same_id(record.who_id, recorded.get("who_id")):
+        return f"Name (WhoId) changed to {record.who_id}"
+    if not same_id(record.what_id, recorded.get("what_id")):
+        return f"Related To (WhatId) changed to {record.what_id}"
+    subject = (recorded.get("fields") or {}).get("Subject")
+    if subject is not None and record.subject is not None and record.subject != subject:
+        return "Subject changed"
+    return None
+
+
+def adoptable(
+    candidate: PlannedTask, held_people: tuple[str, ...], recorded: Mapping[str, Any]
+) -> bool:
+    """May the new Task keep this existing Task (and its Salesforce id)?
+
+    Same object, same primary, same WhatId, and the existing Task holds no one the new Task
+    does not want: the support-disabled shared Task that kept only its primary becomes that
+    primary's individual Task; an individual Task becomes the shared Task of its primary.
+    """
+    return (
+        candidate.sobject == recorded.get("sobject")
+        and same_id(candidate.who_id, recorded.get("who_id"))
+        and same_id(candidate.what_id, recorded.get("what_id"))
+        and id_set(held_people) <= id_set(candidate.who_ids)
+    )

@@ -1,0 +1,92 @@
+"""`replay plan` as a function: fix the basis, survey the history, write the plan document."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from domain.settings import Settings
+from projections.application import ActivitySyncApp
+from replay.drift import DEFAULT_SKEW
+from replay.org_state import OrgReader
+from replay.plan_file import PlanWriter
+from replay.planner import ActivityDiff
+from replay.stream import CHUNK_SIZE, Scope
+from replay.survey import Survey, SurveyOptions, survey
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to replay: which activities, under which settings, compared with which org."""
+
+    settings: Settings
+    since: datetime | None = None
+    activity_ids: tuple[str, ...] = ()
+    reader: OrgReader | None = None
+    chunk_size: int = CHUNK_SIZE
+    skew: timedelta = DEFAULT_SKEW
+
+
+def new_replay_id(now: datetime) -> str:
+    return f"replay-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def make_plan(
+    app: ActivitySyncApp,
+    request: PlanRequest,
+    out: str | Path,
+    progress: Callable[[int], None] | None = None,
+    on_diff: Callable[[ActivityDiff], None] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[dict[str, Any], Survey]:
+    """Write the plan to `out`; return its header (basis, totals, counts) and the survey."""
+    now = clock()
+    scope = Scope(
+        stop=app.recorder.max_notification_id() or 0,
+        since=request.since,
+        activity_ids=request.activity_ids,
+    )
+    options = SurveyOptions(
+        scope, request.settings, request.reader, request.chunk_size, request.skew
+    )
+    writer = PlanWriter(out)
+
+    def keep(diff: ActivityDiff) -> None:
+        writer.add(diff)
+        if on_diff:
+            on_diff(diff)
+
+    try:
+        found = survey(app, options, keep, progress)
+    except BaseException:
+        writer.discard()
+        raise
+    header = plan_header(new_replay_id(now), now, scope, request, found)
+    writer.finish(header)
+    return header, found
+
+
+def plan_header(
+    replay_id: str, now: datetime, scope: Scope, request: PlanRequest, found: Survey
+) -> dict[str, Any]:
+    read = request.reader is not None
+    return {
+        "replay_id": replay_id,
+        "created_at": now.isoformat(),
+        "basis": {
+            "max_notification_id": scope.stop,
+            "org_read": read,
+            "org_fingerprint": found.fingerprint.value if read else None,
+            "org_keys_asked": found.fingerprint.keys_asked,
+            "org_records_found": found.fingerprint.records_found,
+        },
+        "scope": scope.to_dict(),
+        "settings": request.settings.to_dict(),
+        "skew_seconds": request.skew.total_seconds(),
+        "totals": {k: v for k, v in asdict(found).items() if k not in ("counts", "fingerprint")},
+        "counts": dict(found.counts),
+    }

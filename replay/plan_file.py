@@ -1,0 +1,107 @@
+"""The replay plan document: one JSON object with its basis, written and read as a stream.
+
+Layout (valid JSON, one activity per line so it can be streamed both ways):
+
+    {"format": "activity-sync/replay-plan", ..., "basis": {...}, "activities": [
+    {"activity_id": ..., "items": [...]},
+    ...
+    ]}
+
+Anything that rewrites the file as other valid JSON still loads (then as one document).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from domain.errors import BadInput
+from replay.planner import ActivityDiff
+
+FORMAT = "activity-sync/replay-plan"
+FORMAT_VERSION = 1
+_OPEN = b',"activities":['
+_CLOSE = b"]}"
+
+
+class PlanWriter:
+    """Collects activity entries in a side file, then writes header + entries in one go."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.part = self.path.with_name(self.path.name + ".part")
+        self._file: IO[bytes] = self.part.open("wb")
+        self.count = 0
+
+    def add(self, diff: ActivityDiff) -> None:
+        self._file.write(orjson.dumps(diff.to_dict()) + b"\n")
+        self.count += 1
+
+    def finish(self, header: dict[str, Any]) -> Path:
+        self._file.close()
+        final = self.path.with_name(self.path.name + ".tmp")
+        with final.open("wb") as out, self.part.open("rb") as entries:
+            out.write(
+                orjson.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **header})[:-1]
+            )
+            out.write(_OPEN + b"\n")
+            for n, line in enumerate(entries):
+                out.write(line.rstrip(b"\n") + (b",\n" if n < self.count - 1 else b"\n"))
+            out.write(_CLOSE + b"\n")
+        os.replace(final, self.path)
+        self.part.unlink()
+        return self.path
+
+    def discard(self) -> None:
+        self._file.close()
+        self.part.unlink(missing_ok=True)
+
+
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Everything but the activities; refuses files that are not replay plans (exit 2)."""
+    try:
+        with Path(path).open("rb") as source:
+            first = source.readline().rstrip(b"\n")
+    except OSError as error:
+        raise BadInput(f"cannot read the plan {path}: {error.strerror}") from None
+    if first.endswith(_OPEN):
+        header = _loads(first[: -len(_OPEN)] + b"}", path)
+    else:
+        header = {k: v for k, v in _whole(path).items() if k != "activities"}
+    if header.get("format") != FORMAT:
+        raise BadInput(f"{path} is not a replay plan (made by `activity-sync replay plan --out`)")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise BadInput(f"{path} has plan format version {header.get('format_version')}; expected 1")
+    return header
+
+
+def read_entries(path: str | os.PathLike[str]) -> Iterator[ActivityDiff]:
+    """The activity entries, one at a time."""
+    with Path(path).open("rb") as source:
+        first = source.readline().rstrip(b"\n")
+        if not first.endswith(_OPEN):
+            for entry in _whole(path).get("activities") or []:
+                yield ActivityDiff.from_dict(entry)
+            return
+        for line in source:
+            text = line.strip().rstrip(b",")
+            if text and text != _CLOSE:
+                yield ActivityDiff.from_dict(_loads(text, path))
+
+
+def _whole(path: str | os.PathLike[str]) -> dict[str, Any]:
+    document = _loads(Path(path).read_bytes(), path)
+    if not isinstance(document, dict):
+        raise BadInput(f"{path} is not a replay plan")
+    return document
+
+
+def _loads(data: bytes, path: str | os.PathLike[str]) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise BadInput(f"{path} is not valid JSON: {error}") from None

@@ -1,0 +1,291 @@
+"""The replay diff, pure: desired Tasks vs what the store recorded vs what the org holds (R19).
+
+For one activity it answers which Tasks to create, delete, relate, unrelate, re-point
+(WhatId) or update, which recorded Task a new one may keep (adoption), which records were
+edited in the org by a person (then the whole activity is held unless forced), and which
+recorded Tasks vanished from the org. No I/O: the caller hands in the three states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.activity import EmailActivity
+from domain.model import Plan, PlannedTask
+from projections.ports import OrgRecord
+from replay.drift import DEFAULT_SKEW, adoptable, edited_reason, id_set, same_id
+
+KINDS = (
+    "create",
+    "delete",
+    "relate",
+    "unrelate",
+    "rewhat",
+    "update",
+    "adopt",
+    "missing_in_org",
+    "edited_in_org",
+)
+_SHAPE = ("who_ids", "who_id", "what_id")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One change (or finding) for one sync key."""
+
+    kind: str
+    sync_key: str
+    sobject: str = "Task"
+    salesforce_id: str | None = None
+    who_ids: tuple[str, ...] = ()  # create/delete: the Task's people; relate/unrelate: the change
+    what_from: str | None = None
+    what_to: str | None = None
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "sync_key": self.sync_key}
+        data["sobject"] = self.sobject
+        for name in ("salesforce_id", "what_from", "what_to", "detail"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        if self.who_ids:
+            data["who_ids"] = list(self.who_ids)
+        if self.kind == "rewhat":
+            data["what_from"], data["what_to"] = self.what_from, self.what_to
+        return data
+
+
+@dataclass(frozen=True)
+class ActivityDiff:
+    """Everything replay found for one activity, and what applying it needs."""
+
+    activity_id: str
+    aggregate_id: str
+    version: int
+    items: tuple[Item, ...] = ()
+    adopted: Mapping[str, str] = field(default_factory=dict)  # planned key -> kept key
+    reform: tuple[str, ...] = ()  # unchanged in the plan, but the org drifted: write again
+    held: bool = False  # a record was edited in the org by a person
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "activity_id": self.activity_id,
+            "aggregate_id": self.aggregate_id,
+            "version": self.version,
+            "held": self.held,
+            "adopted": dict(self.adopted),
+            "reform": list(self.reform),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ActivityDiff:
+        items = tuple(
+            Item(**{**i, "who_ids": tuple(i.get("who_ids") or ())}) for i in data["items"]
+        )
+        return cls(
+            activity_id=data["activity_id"],
+            aggregate_id=data["aggregate_id"],
+            version=int(data["version"]),
+            items=items,
+            adopted=dict(data.get("adopted") or {}),
+            reform=tuple(data.get("reform") or ()),
+            held=bool(data.get("held")),
+        )
+
+
+@dataclass(frozen=True)
+class _State:
+    """The three states of one activity, side by side."""
+
+    desired: dict[str, PlannedTask]
+    batches: Mapping[str, Mapping[str, Any]]
+    written: Mapping[str, str]
+    retired: frozenset[str]
+    org: Mapping[str, OrgRecord] | None  # None: the org was not read
+
+    def current_people(self, key: str) -> tuple[str, ...]:
+        if self.org is not None and key in self.org:
+            return self.org[key].who_ids
+        return tuple((self.batches.get(key) or {}).get("who_ids") or ())
+
+    def current_what(self, key: str) -> str | None:
+        if self.org is not None and key in self.org:
+            return self.org[key].what_id
+        return (self.batches.get(key) or {}).get("what_id")
+
+
+def diff_activity(
+    activity: EmailActivity,
+    plan: Plan,
+    org: Mapping[str, OrgRecord] | None,
+    written_at: Mapping[str, datetime],
+    skew: timedelta = DEFAULT_SKEW,
+) -> ActivityDiff:
+    """Compare `plan` (the new desired Tasks) with the activity's record and the org's copy."""
+    state = _State(
+        desired={t.sync_key: t for t in plan.tasks},
+        batches=activity.batches,
+        written=activity.written,
+        retired=frozenset(activity.retired),
+        org=org,
+    )
+    edited = _edited(state, written_at, skew)
+    adopted = _adopt(state, edited)
+    for new_key, kept in adopted.items():
+        state.desired[kept] = replace(state.desired.pop(new_key), sync_key=kept)
+    items: list[Item] = [
+        Item("edited_in_org", k, _sobject(state, k), state.written[k], detail=why)
+        for k, why in edited.items()
+    ]
+    reform: list[str] = []
+    kept_keys = set(adopted.values())
+    for key, task in state.desired.items():
+        found, drifted = _desired_items(state, task, key in kept_keys)
+        items.extend(found)
+        if drifted or key in edited:
+            reform.append(key)
+    items.extend(_undesired_items(state))
+    return ActivityDiff(
+        activity_id=str(activity.activity.get("id")),
+        aggregate_id=activity.id.hex,
+        version=activity.version,
+        items=tuple(items),
+        adopted=adopted,
+        reform=tuple(reform),
+        held=bool(edited),
+    )
+
+
+def with_adoptions(plan: Plan, adopted: Mapping[str, str]) -> Plan:
+    """The plan with each adopting Task renamed to the sync key of the Task it keeps."""
+    tasks = tuple(
+        replace(t, sync_key=adopted[t.sync_key]) if t.sync_key in adopted else t for t in plan.tasks
+    )
+    return replace(plan, tasks=tasks)
+
+
+def _sobject(state: _State, key: str) -> str:
+    return str((state.batches.get(key) or {}).get("sobject") or "Task")
+
+
+def _edited(state: _State, written_at: Mapping[str, datetime], skew: timedelta) -> dict[str, str]:
+    if state.org is None:
+        return {}
+    found: dict[str, str] = {}
+    for key in sorted(state.written):
+        record = state.org.get(key)
+        if record is not None:
+            why = edited_reason(record, state.batches.get(key), written_at.get(key), skew)
+            if why:
+                found[key] = why
+    return found
+
+
+def _adopt(state: _State, edited: Mapping[str, str]) -> dict[str, str]:
+    """Planned keys never recorded -> written, unwanted Tasks they may keep (one each)."""
+    free = [
+        key
+        for key in sorted(state.written)
+        if key not in state.desired
+        and key not in state.retired
+        and key not in edited
+        and key in state.batches
+        and (state.org is None or key in state.org)
+    ]
+    adopted: dict[str, str] = {}
+    for key, task in state.desired.items():
+        if key in state.batches or key in state.written:
+            continue
+        for candidate in free:
+            if adoptable(task, state.current_people(candidate), state.batches[candidate]):
+                adopted[key] = candidate
+                free.remove(candidate)
+                break
+    return adopted
+
+
+def _desired_items(state: _State, task: PlannedTask, kept: bool) -> tuple[list[Item], bool]:
+    """Items for one desired Task, and whether the org drifted from an unchanged plan."""
+    key = task.sync_key
+    recorded = state.batches.get(key)
+    if key not in state.written:
+        if recorded == task.to_dict():
+            return [], False  # planned, not yet written: the worker carries it out as it is
+        return [
+            Item("create", key, task.sobject, who_ids=task.who_ids, what_to=task.what_id)
+        ], False
+    sf_id = state.written[key]
+    if state.org is not None and key not in state.org:
+        return [
+            Item("missing_in_org", key, task.sobject, sf_id, task.who_ids, detail="re-create")
+        ], True
+    items = _people_items(state, task, sf_id)
+    if recorded == task.to_dict():
+        return items, bool(items)  # the plan is unchanged; anything found is the org's drift
+    if kept:
+        items.append(
+            Item("adopt", key, task.sobject, sf_id, task.who_ids, detail=_adopt_note(task))
+        )
+    elif recorded is None or _without_shape(recorded) != _without_shape(task.to_dict()):
+        items.append(Item("update", key, task.sobject, sf_id, detail=_update_note(recorded, task)))
+    return items, False
+
+
+def _people_items(state: _State, task: PlannedTask, sf_id: str) -> list[Item]:
+    key = task.sync_key
+    have = state.current_people(key)
+    added = tuple(p for p in task.who_ids if p[:15] not in id_set(have))
+    removed = tuple(p for p in have if p[:15] not in id_set(task.who_ids))
+    items = []
+    if added:
+        items.append(Item("relate", key, task.sobject, sf_id, added))
+    if removed:
+        items.append(Item("unrelate", key, task.sobject, sf_id, removed))
+    what = state.current_what(key)
+    if not same_id(what, task.what_id):
+        items.append(Item("rewhat", key, task.sobject, sf_id, what_from=what, what_to=task.what_id))
+    return items
+
+
+def _undesired_items(state: _State) -> list[Item]:
+    items = []
+    for key in [*state.batches, *(k for k in state.written if k not in state.batches)]:
+        if key in state.desired or (key in state.retired and key not in state.batches):
+            continue
+        sf_id = state.written.get(key)
+        detail = None
+        if sf_id is None:
+            detail = "planned, never written"
+        elif state.org is not None and key not in state.org:
+            detail = "already gone from the org"
+        items.append(
+            Item(
+                "delete", key, _sobject(state, key), sf_id, state.current_people(key), detail=detail
+            )
+        )
+    return items
+
+
+def _without_shape(task: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in task.items() if k not in _SHAPE and k != "sync_key"}
+
+
+def _adopt_note(task: PlannedTask) -> str:
+    return "kept as the shared Task" if task.shared else "kept as the primary's own Task"
+
+
+def _update_note(recorded: Mapping[str, Any] | None, task: PlannedTask) -> str:
+    if recorded is None:
+        return "kept (it was to be deleted)"
+    changed = sorted(
+        k for k, v in task.to_dict().items() if recorded.get(k) != v and k not in _SHAPE
+    )
+    return "changed: " + ", ".join(changed)

@@ -1,0 +1,81 @@
+"""Making a replay plan: stream the history, re-plan each activity, read the org, diff (R19).
+
+Read-only. Each chunk of activities is loaded, re-planned under the target settings with
+the same planner as live sync, compared with what was recorded and what the org holds,
+and handed on as `ActivityDiff`s; then the chunk is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from domain.settings import Settings
+from projections.application import ActivitySyncApp
+from projections.replan import plan_from_history
+from replay.drift import DEFAULT_SKEW
+from replay.org_state import Fingerprint, OrgReader, read_org, records_of
+from replay.planner import KINDS, ActivityDiff, diff_activity
+from replay.stream import CHUNK_SIZE, Loaded, Scope, activity_chunks, load
+
+
+@dataclass
+class SurveyOptions:
+    scope: Scope
+    settings: Settings
+    reader: OrgReader | None = None  # None: compare with the store's record only
+    chunk_size: int = CHUNK_SIZE
+    skew: timedelta = DEFAULT_SKEW
+
+
+@dataclass
+class Survey:
+    """The totals of one plan run."""
+
+    scanned: int = 0
+    not_yet_synced: int = 0
+    changed: int = 0
+    held: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    fingerprint: Fingerprint = field(default_factory=Fingerprint)
+
+    def add(self, diff: ActivityDiff) -> None:
+        self.changed += 1
+        self.held += diff.held
+        for item in diff.items:
+            self.counts[item.kind] += 1
+
+
+def survey(
+    app: ActivitySyncApp,
+    options: SurveyOptions,
+    on_diff: Callable[[ActivityDiff], None],
+    progress: Callable[[int], None] | None = None,
+) -> Survey:
+    """Diff every activity in scope; `on_diff` receives each one that has something to do."""
+    result = Survey()
+    for ids in activity_chunks(app, options.scope, options.chunk_size):
+        loaded = load(app, ids)
+        org = read_org(options.reader, loaded, result.fingerprint) if options.reader else None
+        for item in loaded:
+            diff = diff_one(item, options, org)
+            result.scanned += 1
+            if diff is None:
+                result.not_yet_synced += 1
+            elif diff.changed:
+                result.add(diff)
+                on_diff(diff)
+        if progress:
+            progress(result.scanned)
+    return result
+
+
+def diff_one(item: Loaded, options: SurveyOptions, org: dict | None) -> ActivityDiff | None:
+    """The diff of one activity; None while the worker has not resolved it yet."""
+    activity = item.activity
+    if not activity.is_resolved:
+        return None
+    plan = plan_from_history(activity, options.settings)
+    records = records_of(item, org) if org is not None else None
+    return diff_activity(activity, plan, records, item.written_at, options.skew)
