@@ -52,7 +52,7 @@ def describe_fields(transport: Transport, sobject: str) -> dict[str, dict[str, A
 
     def describe(sf: Salesforce) -> Any:
         sftype = getattr(sf, sobject)  # a fresh SFType: its usage lands on it, not on sf
-        answer = sftype.describe(timeout=transport.timeout)
+        answer = sftype.describe()  # SFType.describe takes no time-out
         transport.note_usage(sftype.api_usage)
         return answer
 

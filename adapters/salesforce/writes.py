@@ -25,15 +25,18 @@ class Item:
 
 
 def record_body(task: PlannedTask, external_id_field: str, shared_on: bool) -> dict[str, Any]:
-    """The upsert record: planned fields, WhoId, WhatId (null clears it), the sync key.
+    """The upsert record: planned fields, WhoId, WhatId when there is one, the sync key.
 
+    An empty WhatId is left out rather than sent as null: the sync key is derived from the
+    related record (domain/sync_keys.py), so an update by key never has a WhatId to clear.
     TaskWhoIds (the whole set, primary first) rides along when the Task is shared and the
     org has shared activities, so the Task and its relations land in one call or not at all.
     """
     body: dict[str, Any] = {"attributes": {"type": task.sobject}}
     body.update(task.fields)
     body["WhoId"] = task.who_id
-    body["WhatId"] = task.what_id
+    if task.what_id:
+        body["WhatId"] = task.what_id
     body[external_id_field] = task.sync_key
     if sends_who_ids(task, shared_on):
         body["TaskWhoIds"] = list(task.who_ids)

@@ -29,13 +29,13 @@ def test_writes_get_through_lock_errors_and_outages_without_duplicates(fresh_org
     """R25, R20: 503s, dropped connections and lock errors are retried; each key is one Task."""
     org = fresh_org()
     (contact,) = seed(admin(org), "Contact", [{"LastName": "C", "Email": "c@x.example"}])
-    org.restart(faults="HTTP_503:0.2,DISCONNECT:0.1,UNABLE_TO_LOCK_ROW:0.2,SEED:11")
+    org.set_faults("HTTP_503:0.2,DISCONNECT:0.1,UNABLE_TO_LOCK_ROW:0.2,SEED:11")
     gateway = gateway_for(org, max_attempts=12)
-    tasks = [planned(f"fault-{n}", contact) for n in range(400)]
+    tasks = [planned(f"fault-{n}", contact) for n in range(250)]
     outcomes = gateway.write(tasks)
     assert all(o.ok for o in outcomes), [o for o in outcomes if not o.ok][:3]
     assert gateway.retries > 0
-    org.restart(faults="")
+    org.set_faults("")
     rows = query(admin(org), "SELECT Activity_Sync_Key__c FROM Task")
     assert sorted(r["Activity_Sync_Key__c"] for r in rows) == sorted(t.sync_key for t in tasks)
 
@@ -44,11 +44,12 @@ def test_lookups_get_through_rate_limits(fresh_org: Any) -> None:
     """R25: REQUEST_LIMIT_EXCEEDED and 500s on lookups are retried with back-off."""
     org = fresh_org()
     seed(admin(org), "Contact", [{"LastName": "C", "Email": "c@x.example"}])
-    org.restart(faults="REQUEST_LIMIT_EXCEEDED:0.4,HTTP_500:0.2,SEED:3")
+    org.set_faults("REQUEST_LIMIT_EXCEEDED:0.4,HTTP_500:0.2,SEED:3")
     slept: list[float] = []
     gateway = gateway_for(org, max_attempts=15, sleep=slept.append)
-    assert "c@x.example" in gateway.lookup(["c@x.example"], []).contacts_by_email
-    assert slept and all(s >= 0 for s in slept)
+    for _ in range(6):
+        assert "c@x.example" in gateway.lookup(["c@x.example"], []).contacts_by_email
+    assert gateway.retries > 0 and len(slept) == gateway.retries
 
 
 def test_an_outage_that_lasts_ends_in_a_retryable_error(fresh_org: Any) -> None:

