@@ -12,6 +12,9 @@ STATEMENT_BUDGET = 95_000
 # A GET URI (plus headers) over 16,384 bytes is refused (414/431); the rest of the URL
 # (https://host/services/data/vNN.N/query/?q=) and the headers need room too.
 GET_QUERY_BUDGET = 14_000
+# A query answers 2,000 rows a page; more values than that usually means a second page,
+# which costs a call as a second statement does, so no statement names more.
+MAX_VALUES = 2_000
 
 
 def encoded_length(text: str) -> int:
@@ -35,11 +38,12 @@ def in_statements(
     tail: str = "",
     budget: int = STATEMENT_BUDGET,
     measure: Callable[[str], int] = len,
+    max_values: int = MAX_VALUES,
 ) -> list[str]:
     """Statements `head (v1,v2,...) tail` whose measured size stays within budget.
 
     `head` ends just before the list (e.g. "SELECT Id FROM Contact WHERE Email IN "),
-    `tail` follows it. Percent-encoding and length are both additive over the text,
+    `tail` follows it; at most `max_values` values per statement. Percent-encoding and length are both additive over the text,
     so each value's cost is measured once.
     """
     fixed = measure(head) + measure("(") + measure(")") + measure(tail)
@@ -52,7 +56,7 @@ def in_statements(
         cost = measure(literal) + (comma if current else 0)
         if fixed + measure(literal) > budget:
             raise ValueError(f"one value alone exceeds the statement budget: {value[:40]!r}")
-        if size + cost > budget:
+        if size + cost > budget or len(current) >= max_values:
             statements.append(_render(head, current, tail))
             current, size = [], fixed
             cost = measure(literal)

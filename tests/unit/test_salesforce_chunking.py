@@ -90,3 +90,9 @@ def test_any_values_any_budget_every_value_once_in_order(
     assert all(measure(s) <= budget for s in statements)
     found = [lit for s in statements for lit in literals(s)]
     assert found == [format_soql("{}", v) for v in dict.fromkeys(values)]
+
+
+def test_no_statement_names_more_values_than_a_page_holds() -> None:
+    """R24: 3,000 short addresses make two statements of at most 2,000, not one paged one."""
+    statements = in_statements(HEAD, [f"p{n}@x.io" for n in range(3000)])
+    assert [len(literals(s)) for s in statements] == [2000, 1000]
