@@ -16,16 +16,29 @@ from projections.ports import OrgRecord
 DEFAULT_SKEW = timedelta(seconds=5)
 
 
+_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def canonical_id(value: str) -> str:
+    """The 18-character form of a Salesforce id (15-character ids get their checksum)."""
+    if len(value) != 15 or not value.isalnum():
+        return value
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << n for n, ch in enumerate(value[start : start + 5]) if "A" <= ch <= "Z")
+        suffix += _SUFFIX[bits]
+    return value + suffix
+
+
 def same_id(left: str | None, right: str | None) -> bool:
-    """Salesforce ids compare on their case-sensitive 15 characters (18-character ids add a
-    checksum); None equals only None."""
+    """Ids compare in their 18-character form; None equals only None."""
     if left is None or right is None:
         return left is None and right is None
-    return left[:15] == right[:15]
+    return canonical_id(left) == canonical_id(right)
 
 
 def id_set(ids: Iterable[str]) -> set[str]:
-    return {i[:15] for i in ids if i}
+    return {canonical_id(i) for i in ids if i}
 
 
 def org_time(value: str | None) -> datetime | None:

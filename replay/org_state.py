@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from projections.ports import OrgRecord
+from replay.drift import canonical_id
 from replay.stream import Loaded
 
 OrgReader = Callable[[Sequence[str], str], list[OrgRecord]]
@@ -33,7 +34,7 @@ class Fingerprint:
             record.salesforce_id,
             record.last_modified or "",
             record.who_id or "",
-            ",".join(sorted(i[:15] for i in record.who_ids)),
+            ",".join(sorted(canonical_id(i) for i in record.who_ids)),
             record.what_id or "",
             record.subject or "",
         )

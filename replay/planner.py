@@ -16,7 +16,7 @@ from typing import Any
 from domain.activity import EmailActivity
 from domain.model import Plan, PlannedTask
 from projections.ports import OrgRecord
-from replay.drift import DEFAULT_SKEW, adoptable, edited_reason, id_set, same_id
+from replay.drift import DEFAULT_SKEW, adoptable, canonical_id, edited_reason, id_set, same_id
 
 KINDS = (
     "create",
@@ -242,8 +242,8 @@ def _desired_items(state: _State, task: PlannedTask, kept: bool) -> tuple[list[I
 def _people_items(state: _State, task: PlannedTask, sf_id: str) -> list[Item]:
     key = task.sync_key
     have = state.current_people(key)
-    added = tuple(p for p in task.who_ids if p[:15] not in id_set(have))
-    removed = tuple(p for p in have if p[:15] not in id_set(task.who_ids))
+    added = tuple(p for p in task.who_ids if canonical_id(p) not in id_set(have))
+    removed = tuple(p for p in have if canonical_id(p) not in id_set(task.who_ids))
     items = []
     if added:
         items.append(Item("relate", key, task.sobject, sf_id, added))
