@@ -68,8 +68,9 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
             first = source.readline().rstrip(b"\n")
     except OSError as error:
         raise BadInput(f"cannot read the plan {path}: {error.strerror}") from None
+    header: dict[str, Any]
     if first.endswith(_OPEN):
-        header = _loads(first[: -len(_OPEN)] + b"}", path)
+        header = dict(_loads(first[: -len(_OPEN)] + b"}", path))
     else:
         header = {k: v for k, v in _whole(path).items() if k != "activities"}
     if header.get("format") != FORMAT:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
+from projections.ports import OrgRecord
 from projections.replan import plan_from_history
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import Fingerprint, OrgReader, read_org, records_of
@@ -71,7 +72,9 @@ def survey(
     return result
 
 
-def diff_one(item: Loaded, options: SurveyOptions, org: dict | None) -> ActivityDiff | None:
+def diff_one(
+    item: Loaded, options: SurveyOptions, org: dict[str, OrgRecord] | None
+) -> ActivityDiff | None:
     """The diff of one activity; None while the worker has not resolved it yet."""
     activity = item.activity
     if not activity.is_resolved:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from replay_fakes import contacts, make_rig, org_with, sent
@@ -58,7 +59,7 @@ def test_the_plan_document_is_one_json_object_with_basis_counts_and_detail(rig, 
     """R19: counts per kind, per-activity detail, basis (log position, org fingerprint)."""
     path, header = plan(rig, tmp_path)
 
-    document = json.loads(open(path).read())
+    document = json.loads(Path(path).read_text())
     assert document["counts"] == {**header["counts"]} and document["counts"]["create"] == 9
     assert document["basis"]["max_notification_id"] == rig.app.recorder.max_notification_id()
     assert document["basis"]["org_records_found"] == 3
@@ -71,7 +72,7 @@ def test_a_reformatted_plan_still_applies(rig, tmp_path):
     """The document is plain JSON: a pretty-printed copy reads the same."""
     path, _ = plan(rig, tmp_path)
     pretty = tmp_path / "pretty.json"
-    pretty.write_text(json.dumps(json.loads(open(path).read()), indent=2))
+    pretty.write_text(json.dumps(json.loads(Path(path).read_text()), indent=2))
 
     result = apply_plan(rig.app, str(pretty), rig.org.fetch)
 

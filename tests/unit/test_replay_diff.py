@@ -33,7 +33,9 @@ def planned(n: int, settings: Settings = SHARED, write: bool = True) -> EmailAct
     """An activity resolved and planned under `settings`, its Tasks written when `write`."""
     aggregate, directory = email(n)
     plan = plan_activity(aggregate.model, directory, settings)
-    aggregate.resolve([r.to_dict() for r in plan.recipients], directory.to_dict(), settings.to_dict(), [])
+    aggregate.resolve(
+        [r.to_dict() for r in plan.recipients], directory.to_dict(), settings.to_dict(), []
+    )
     for n_task, task in enumerate(plan.tasks):
         aggregate.form_batch(task, settings.version, None)
         if write:
