@@ -30,7 +30,7 @@ class Engine:
 
     def gateway(self) -> Any:
         if self._gateway is None:
-            from adapters.salesforce.connect import connect
+            from adapters.salesforce.connect import connect, renewer
             from adapters.salesforce.gateway import SimpleSalesforceGateway
 
             settings = self.app.settings()
@@ -39,6 +39,7 @@ class Engine:
                 external_id_field=settings.external_id_field,
                 shared=lambda: self.app.settings().shared_in_effect,
                 budget_percent=settings.api_budget_percent,
+                renew=renewer(self.salesforce_url, self.env),
             )
         return self._gateway
 
@@ -56,8 +57,14 @@ class Engine:
         self,
         options: WorkerOptions | None = None,
         after_write: Callable[[list[WriteOutcome]], None] | None = None,
+        check: bool = True,
     ) -> SyncWorker:
+        """The sync worker; `check` first makes sure the org can be used (one clear sentence if not)."""
         gateway = self.gateway()
+        if check:
+            from adapters.salesforce.readiness import check_ready
+
+            check_ready(gateway)
         return SyncWorker(
             self.app,
             self.queue(),

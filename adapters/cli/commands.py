@@ -30,3 +30,7 @@ ALL.append(org)
 from adapters.cli.replay import replay  # noqa: E402
 
 ALL.append(replay)
+
+from adapters.cli.demo import demo  # noqa: E402
+
+ALL.append(demo)

@@ -74,12 +74,12 @@ class Sample:
 
     def seed(self) -> dict[str, list[dict[str, Any]]]:
         return {
-            "User": self.users,
-            "Account": self.accounts,
-            "Contact": self.contacts,
-            "Lead": self.leads,
-            "Opportunity": self.opportunities,
-            "OpportunityContactRole": self.contact_roles,
+            "users": self.users,
+            "accounts": self.accounts,
+            "contacts": self.contacts,
+            "leads": self.leads,
+            "opportunities": self.opportunities,
+            "contact_roles": self.contact_roles,
         }
 
     def emails_of(self, account: str) -> list[str]:
@@ -92,7 +92,13 @@ def build_sample(seed: int = 7) -> Sample:
     sample = Sample()
     for index, (first, last, email) in enumerate(REPS):
         sample.users.append(
-            {"ref": f"rep{index}", "FirstName": first, "LastName": last, "Email": email}
+            {
+                "ref": f"rep{index}",
+                "FirstName": first,
+                "LastName": last,
+                "Email": email,
+                "Username": email,
+            }
         )
     for a, (name, domain, count, opportunities) in enumerate(ACCOUNTS):
         _account(sample, rng, f"acct{a}", name, domain, count, opportunities)
