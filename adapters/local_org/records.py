@@ -190,7 +190,9 @@ class Writer:
         row = self.stamped_new(obj.name, row, self.now())
         self.store.insert(obj.name, row)
         if activity:
-            relations.sync_rows(self, activity, row["Id"], whos, row.get("WhatId"), refs)
+            relations.sync_rows(
+                self, activity, row["Id"], whos, row.get("WhatId"), refs, fresh=True
+            )
         self._after_write(obj, row)
         return row["Id"]
 

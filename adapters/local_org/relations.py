@@ -22,33 +22,46 @@ Row = dict[str, Any]
 
 
 def sync_rows(
-    writer: Writer, kind: Kind, parent_id: str, whos: list[str], what: str | None, refs: Row
+    writer: Writer,
+    kind: Kind,
+    parent_id: str,
+    whos: list[str],
+    what: str | None,
+    refs: Row,
+    fresh: bool = False,
 ) -> None:
-    """Make the relation rows of one Task/Event match its people and related record."""
+    """Make the relation rows of one Task/Event match its people and related record.
+
+    `fresh`: the Task was just inserted, so it has no rows yet (saves a lookup)."""
     store = writer.store
-    existing = [
-        r
-        for r in store.find(kind.relation, kind.parent_field, [parent_id])
+    existing = [] if fresh else store.find(kind.relation, kind.parent_field, [parent_id])
+    have = {
+        (r["RelationId"], bool(r["IsWhat"])): r
+        for r in existing
         if r["IsWhat"] or r.get("IsParent", True)
-    ]
-    have = {(r["RelationId"], bool(r["IsWhat"])): r for r in existing}
+    }
     wanted = wanted_relations(whos, what)
     stamp = writer.now()
     for key, row in have.items():
         if key not in wanted:
             store.update(kind.relation, row["Id"], {"IsDeleted": True, "SystemModstamp": stamp})
-    for relation_id, is_what in wanted:
-        if (relation_id, is_what) in have:
-            continue
-        row = {
-            kind.parent_field: parent_id,
-            "RelationId": relation_id,
-            "IsWhat": is_what,
-            "AccountId": account_of(relation_id, refs),
-        }
-        if kind.name == "Event":
-            row |= {"IsParent": True, "IsInvitee": False}
-        store.insert(kind.relation, writer.stamped_new(kind.relation, row, stamp))
+    extra = {"IsParent": True, "IsInvitee": False} if kind.name == "Event" else {}
+    new_rows = [
+        writer.stamped_new(
+            kind.relation,
+            {
+                kind.parent_field: parent_id,
+                "RelationId": relation_id,
+                "IsWhat": is_what,
+                "AccountId": account_of(relation_id, refs),
+            }
+            | extra,
+            stamp,
+        )
+        for relation_id, is_what in wanted
+        if (relation_id, is_what) not in have
+    ]
+    store.insert_many(kind.relation, new_rows)
 
 
 def create(writer: Writer, kind: Kind, values: Row) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
-import trustme
-
 
 def paths(db_path: str) -> tuple[Path, Path]:
     """(CA bundle clients trust, server certificate chain + key)."""
@@ -32,6 +30,8 @@ def server_context(db_path: str) -> tuple[ssl.SSLContext, str]:
 
 
 def _make(ca_path: Path, server_path: Path) -> None:
+    import trustme  # only needed for a new db: keeps restarts quick
+
     ca = trustme.CA(organization_name="activity-sync local org")
     leaf = ca.issue_cert("127.0.0.1", "localhost", "::1")
     ca.cert_pem.write_to_path(str(ca_path))

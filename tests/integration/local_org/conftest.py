@@ -29,10 +29,13 @@ def local_org_factory(
         org.stop()
 
 
-@pytest.fixture(scope="module")
-def local_org(local_org_factory: Callable[..., LocalOrg]) -> LocalOrg:
-    """One org with shared activities on, shared by the tests of a module."""
-    return local_org_factory()
+@pytest.fixture(scope="session")
+def local_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalOrg]:
+    """One org with shared activities on, shared by every test of a worker (tests make their
+    own records and never count what they did not make)."""
+    org = start_local_org(tmp_path_factory.mktemp("local-org-shared") / "org.db")
+    yield org
+    org.stop()
 
 
 @pytest.fixture

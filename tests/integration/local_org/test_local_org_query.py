@@ -119,31 +119,15 @@ def _ids(sf: Salesforce, soql: str) -> list[str]:
 
 def test_where_operators_booleans_null_and_dates(sf: Salesforce, data: dict[str, Any]) -> None:
     opps = data["opps"]
-    assert _ids(sf, "SELECT Id FROM Opportunity WHERE IsClosed = false ORDER BY Name") == [
-        opps[0],
-        opps[2],
-    ]
-    assert _ids(
-        sf, "SELECT Id FROM Opportunity WHERE CloseDate >= 2026-02-01 ORDER BY CloseDate DESC"
-    ) == [
-        opps[2],
-        opps[1],
-    ]
-    assert _ids(
-        sf, "SELECT Id FROM Opportunity WHERE Amount > 50 AND (NOT StageName = 'Closed Won')"
-    ) == [opps[2]]
-    assert _ids(sf, "SELECT Id FROM Opportunity WHERE Name IN ('opp0', 'OPP2') ORDER BY Name") == [
-        opps[0],
-        opps[2],
-    ]
-    assert _ids(
-        sf, "SELECT Id FROM Opportunity WHERE Name NOT IN ('Opp0') AND (Amount = 100 OR Amount = 0)"
-    ) == [opps[1]]
-    assert _ids(sf, "SELECT Id FROM Lead WHERE IsConverted = false AND Email != null") == [
-        data["lead"]
-    ]
-    stamp = "2000-01-01T00:00:00Z"
-    assert len(_ids(sf, f"SELECT Id FROM Opportunity WHERE CreatedDate > {stamp}")) == 3
+    mine = f"SELECT Id FROM Opportunity WHERE AccountId = '{data['account']}' AND"
+    assert _ids(sf, f"{mine} IsClosed = false ORDER BY Name") == [opps[0], opps[2]]
+    assert _ids(sf, f"{mine} CloseDate >= 2026-02-01 ORDER BY CloseDate DESC") == [opps[2], opps[1]]
+    assert _ids(sf, f"{mine} Amount > 50 AND (NOT StageName = 'Closed Won')") == [opps[2]]
+    assert _ids(sf, f"{mine} Name IN ('opp0', 'OPP2') ORDER BY Name") == [opps[0], opps[2]]
+    assert _ids(sf, f"{mine} Name NOT IN ('Opp0') AND (Amount = 100 OR Amount = 0)") == [opps[1]]
+    leads = "SELECT Id FROM Lead WHERE Company = 'L' AND IsConverted = false AND Email != null"
+    assert _ids(sf, leads) == [data["lead"]]
+    assert len(_ids(sf, f"{mine} CreatedDate > 2000-01-01T00:00:00Z")) == 3
 
 
 def test_order_by_limit_offset_and_count(sf: Salesforce, data: dict[str, Any]) -> None:
