@@ -37,6 +37,7 @@ from projections.audit_view import (
 )
 
 VIEW_NAME = "audit"
+_KEYS = {name: [c.name for c in table.primary_key.columns] for name, table in TABLES.items()}
 _ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 _mappers: weakref.WeakKeyDictionary[ActivitySyncApp, Mapper[Any]] = weakref.WeakKeyDictionary()
 
@@ -180,9 +181,8 @@ def _grouped(
     """Rows by (table, set columns), each with its primary key, for executemany."""
     groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
     for (table_name, key), values in rows.items():
-        pk = [column.name for column in TABLES[table_name].primary_key.columns]
         groups.setdefault((table_name, tuple(sorted(values))), []).append(
-            {**dict(zip(pk, key, strict=True)), **values}
+            {**dict(zip(_KEYS[table_name], key, strict=True)), **values}
         )
     return groups
 

@@ -1,79 +1,71 @@
-"""The task view's rules: what each stored event changes in the audit tables (pure, no SQL).
+"""The task view's rules: what each stored EmailActivity event changes in the audit tables.
 
-The SQL adapter (`adapters/views.py`) applies these changes in bulk with the tracking
-position in the same transaction. Every change is one of two idempotent-in-order kinds:
-`Put` (set some columns of one row, creating it when missing) and `Add` (add to counters
-of one row). Both merge within a chunk, so a chunk of a thousand notifications becomes a
-few bulk statements, and a rebuild from the log gives exactly the incremental content.
+Pure, no SQL: the adapter (`adapters/views.py`) applies the changes in bulk with the
+tracking position in the same transaction. Building blocks are in `view_changes`, the
+sync-run and rejected-line rules in `audit_runs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.model import CONTACT, LEAD
-from domain.sync_run import SyncRun
+from projections.audit_runs import LINE_REJECTED, RUN_HANDLERS, rejected_line_changes
+from projections.view_changes import (
+    ACTIVITIES,
+    ACTIVITY_OUTCOMES,
+    COUNTERS,
+    DELETED,
+    FAILED,
+    FAILURES,
+    NOTHING_TO_WRITE,
+    PENDING,
+    PLANNED,
+    REJECTED_LINES,
+    RELATIONS,
+    REPLAYS,
+    RETIRED,
+    SYNC_RUNS,
+    SYNCED,
+    TASKS,
+    WRITTEN,
+    Add,
+    ChunkChanges,
+    Put,
+    activity_outcome,
+)
 
-TASKS = "view_tasks"
-RELATIONS = "view_relations"
-ACTIVITIES = "view_activities"
-FAILURES = "view_failures"
-REPLAYS = "view_replays"
-SYNC_RUNS = "view_sync_runs"
-COUNTERS = "view_counters"
-
-LINE_REJECTED = "activity_sync:IngestRun.LineRejected"
-REJECTED_LINES = "rejected_lines"
-
-# Task status, and the outcome of an activity (R23).
-PLANNED, WRITTEN, FAILED, RETIRED, DELETED = "planned", "written", "failed", "retired", "deleted"
-SYNCED, PENDING, NOTHING_TO_WRITE = "synced", "pending", "nothing_to_write"
-ACTIVITY_OUTCOMES = (SYNCED, PENDING, FAILED, NOTHING_TO_WRITE)
-
-
-@dataclass(frozen=True)
-class Put:
-    """Set `values` on the row of `table` whose primary key is `key` (insert it when missing)."""
-
-    table: str
-    key: tuple[Any, ...]
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Add:
-    """Add `deltas` to counter columns of one row (missing rows start at zero)."""
-
-    table: str
-    key: tuple[Any, ...]
-    deltas: Mapping[str, int]
-
-
-@dataclass
-class ChunkChanges:
-    """The merged changes of a chunk of events, ready for bulk statements."""
-
-    puts: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = field(default_factory=dict)
-    adds: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = field(default_factory=dict)
-    touched: set[str] = field(default_factory=set)  # activities whose outcome may have changed
-
-    def extend(self, changes: Iterable[Put | Add]) -> None:
-        for change in changes:
-            slot = (change.table, change.key)
-            if isinstance(change, Put):
-                self.puts.setdefault(slot, {}).update(change.values)
-                if change.table in (TASKS, ACTIVITIES):
-                    self.touched.add(str(change.values.get("activity_uuid") or change.key[0]))
-            else:
-                row = self.adds.setdefault(slot, {})
-                for column, delta in change.deltas.items():
-                    row[column] = row.get(column, 0) + delta
+__all__ = [
+    "ACTIVITIES",
+    "ACTIVITY_OUTCOMES",
+    "COUNTERS",
+    "DELETED",
+    "FAILED",
+    "FAILURES",
+    "LINE_REJECTED",
+    "NOTHING_TO_WRITE",
+    "PENDING",
+    "PLANNED",
+    "REJECTED_LINES",
+    "RELATIONS",
+    "REPLAYS",
+    "RETIRED",
+    "SYNCED",
+    "SYNC_RUNS",
+    "TASKS",
+    "WRITTEN",
+    "Add",
+    "ChunkChanges",
+    "Put",
+    "activity_outcome",
+    "is_followed",
+    "rejected_line_changes",
+    "view_changes",
+]
 
 
 def is_followed(topic: str) -> bool:
@@ -81,37 +73,17 @@ def is_followed(topic: str) -> bool:
     return topic.startswith(("activity_sync:EmailActivity.", "activity_sync:SyncRun."))
 
 
-def rejected_line_changes() -> list[Put | Add]:
-    """One kept bad input line (counted from its topic; its content stays in the log)."""
-    return [Add(COUNTERS, (REJECTED_LINES,), {"value": 1})]
-
-
-def view_changes(event: DomainEventProtocol[Any]) -> list[Put | Add]:
+def view_changes(event: Aggregate.Event) -> list[Put | Add]:
     """The view changes one domain event makes; unknown events change nothing."""
     handler = _HANDLERS.get(type(event))
     return handler(event) if handler else []
-
-
-def activity_outcome(resolved: bool, tasks: Iterable[tuple[str, bool]]) -> str:
-    """R23 outcome of one activity from its Tasks' (status, delete_in_org) pairs."""
-    if not resolved:
-        return PENDING
-    rows = list(tasks)
-    statuses = {status for status, _ in rows}
-    if FAILED in statuses:
-        return FAILED
-    if PLANNED in statuses or any(s == RETIRED and delete for s, delete in rows):
-        return PENDING
-    if statuses & {WRITTEN, DELETED}:
-        return SYNCED
-    return NOTHING_TO_WRITE
 
 
 def _at(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _uuid(event: DomainEventProtocol[Any]) -> str:
+def _uuid(event: Aggregate.Event) -> str:
     return str(event.originator_id)
 
 
@@ -145,7 +117,7 @@ def _resolved(e: EmailActivity.RecipientsResolved) -> list[Put | Add]:
     return [Put(ACTIVITIES, (_uuid(e),), values)]
 
 
-def _task(e: EmailActivity.Event, key: str, **values: Any) -> Put:
+def _task(e: Aggregate.Event, key: str, **values: Any) -> Put:
     return Put(TASKS, (key,), {"activity_uuid": _uuid(e), "updated_at": _at(e.timestamp), **values})
 
 
@@ -178,7 +150,7 @@ def _formed(e: EmailActivity.BatchFormed) -> list[Put | Add]:
 
 
 def _replay(
-    e: EmailActivity.Event, key: str, kind: str, replay_id: str | None, reason: str | None
+    e: Aggregate.Event, key: str, kind: str, replay_id: str | None, reason: str | None
 ) -> Put:
     values = {
         "replay_id": replay_id,
@@ -240,43 +212,6 @@ def _deleted(e: EmailActivity.TaskDeleted) -> list[Put | Add]:
     return [_task(e, e.sync_key, status=DELETED, delete_in_org=False)]
 
 
-def _run_started(e: SyncRun.Started) -> list[Put | Add]:
-    values = {
-        "worker": e.worker,
-        "settings_version": e.settings_version,
-        "started_at": _at(e.timestamp),
-    }
-    return [Put(SYNC_RUNS, (_uuid(e),), values)]
-
-
-def _chunk(e: SyncRun.ChunkSynced) -> list[Put | Add]:
-    deltas = {
-        "chunks": 1,
-        "activities": e.activities,
-        "emails": e.emails,
-        "records_written": e.records_written,
-        "records_failed": e.records_failed,
-        "api_calls": e.api_calls,
-    }
-    changes: list[Put | Add] = [Add(SYNC_RUNS, (_uuid(e),), deltas)]
-    if e.api_used is not None:
-        usage = {"api_used": e.api_used, "api_limit": e.api_limit, "api_seen_at": _at(e.timestamp)}
-        changes.append(Put(SYNC_RUNS, (_uuid(e),), usage))
-    return changes
-
-
-def _paused(e: SyncRun.Paused) -> list[Put | Add]:
-    return [
-        Add(SYNC_RUNS, (_uuid(e),), {"pauses": 1}),
-        Put(SYNC_RUNS, (_uuid(e),), {"last_pause_reason": e.reason}),
-    ]
-
-
-def _finished(e: SyncRun.Finished) -> list[Put | Add]:
-    values = {"finished_at": _at(e.timestamp), "pending": e.pending}
-    return [Put(SYNC_RUNS, (_uuid(e),), values)]
-
-
 _HANDLERS: dict[type, Any] = {
     EmailActivity.Recorded: _recorded,
     EmailActivity.RecipientsResolved: _resolved,
@@ -287,8 +222,5 @@ _HANDLERS: dict[type, Any] = {
     EmailActivity.RetryRequested: _retry,
     EmailActivity.BatchRetired: _retired,
     EmailActivity.TaskDeleted: _deleted,
-    SyncRun.Started: _run_started,
-    SyncRun.ChunkSynced: _chunk,
-    SyncRun.Paused: _paused,
-    SyncRun.Finished: _finished,
+    **RUN_HANDLERS,
 }

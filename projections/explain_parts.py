@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.settings import Settings
 from projections.explain_text import recipient_sentence, shared_reason, split_reason
 
 if TYPE_CHECKING:
-    from projections.explain import TaskStory
+    from projections.explain_story import TaskStory
 
 
 def recipient_entry(r: dict[str, Any], tasks: list[str]) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def recipient_entry(r: dict[str, Any], tasks: list[str]) -> dict[str, Any]:
     }
 
 
-def write_entry(e: DomainEventProtocol[Any], at: str) -> dict[str, Any] | None:
+def write_entry(e: Aggregate.Event, at: str) -> dict[str, Any] | None:
     """One exchange with the org about a sync key, or None for events that are not writes."""
     base: dict[str, Any] = {
         "at": at,
