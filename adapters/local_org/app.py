@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 
 from adapters.local_org import admin, settings_change, soap
-from adapters.local_org.assumptions import DEFAULT_API_LIMIT
+from adapters.local_org.assumptions import DEFAULT_API_LIMIT, MAX_URI_BYTES
 from adapters.local_org.errors import SfError
 from adapters.local_org.faults import Faults
 from adapters.local_org.org_source import StoreSource
@@ -107,6 +107,8 @@ class OrgApp:
             return Response(
                 200, [{"label": v, "url": f"/services/data/v{v}", "version": v} for v in VERSIONS]
             )
+        if len(request.target) > MAX_URI_BYTES:
+            return error_response(SfError("URI_TOO_LONG", "URI Too Long", status=414))
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if not self.authorized(request) or self.faults.fires("INVALID_SESSION_ID"):

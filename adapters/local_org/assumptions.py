@@ -83,6 +83,10 @@ QUERY_BATCH_MIN = 200  # UNCONFIRMED minimum of Sforce-Query-Options batchSize
 QUERY_CURSORS_KEPT = 100
 """Open query cursors kept per server (oldest dropped first: INVALID_QUERY_LOCATOR)."""
 
+MAX_URI_BYTES = 16384
+"""A request target (path and query string, percent-encoded) longer than this answers 414, as
+Salesforce does for URIs over 16,384 bytes (facts 3.5); the body wording is the local org's."""
+
 # --- Limits (facts 3.6) ----------------------------------------------------------------------
 DEFAULT_API_LIMIT = 15000  # a Developer Edition's daily total
 USAGE_WINDOW = "utc-day"

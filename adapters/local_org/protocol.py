@@ -20,11 +20,13 @@ class Request:
     query: dict[str, list[str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     body: bytes = b""
+    target: str = ""  # as received: path and query string, still percent-encoded
 
     @classmethod
     def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> Request:
         path, _, query = target.partition("?")
-        return cls(method.upper(), path, parse_qs(query, keep_blank_values=True), headers, body)
+        query_values = parse_qs(query, keep_blank_values=True)
+        return cls(method.upper(), path, query_values, headers, body, target)
 
     def param(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

@@ -6,6 +6,11 @@ engine relies on for idempotent writes (R20) and per-record refusals (R25).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import requests
 from simple_salesforce import Salesforce
@@ -198,3 +203,38 @@ def test_a_restart_keeps_every_record(local_org_factory) -> None:  # type: ignor
     assert sf.Account.get(account)["Name"] == "Kept"
     assert sf.Task.get(task)["AccountId"] == account
     assert sf.Account.create({"Name": "After"})["id"] not in (account, task)
+
+
+def test_a_uri_over_16384_bytes_is_refused_with_414(sf: Salesforce) -> None:
+    """R24: the engine must chunk IN lists so a GET stays under Salesforce's URI limit."""
+    emails = ",".join(f"'p{i}@x.test'" for i in range(1200))
+    response = _raw(
+        sf, "GET", "query/", params={"q": f"SELECT Id FROM Contact WHERE Email IN ({emails})"}
+    )
+    assert response.status_code == 414
+
+
+def test_org_serve_prints_one_json_line_then_serves(tmp_path: Path) -> None:
+    """SPEC section 4: `activity-sync org serve --port 0 --db PATH`."""
+    command = [str(Path(sys.executable).parent / "activity-sync"), "org", "serve", "--port", "0"]
+    command += ["--db", str(tmp_path / "cli.db"), "--session-id", "cli-token"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert process.stdout is not None
+        announced = json.loads(process.stdout.readline())
+        assert set(announced) == {"instance_url", "session_id", "ca_bundle"}
+        assert announced["session_id"] == "cli-token"
+        assert announced["instance_url"].startswith("https://127.0.0.1:")
+        assert not announced["instance_url"].endswith(":0")
+        limits = requests.get(
+            announced["instance_url"] + "/services/data/v59.0/limits/",
+            headers={"Authorization": "Bearer cli-token"},
+            verify=announced["ca_bundle"],
+            timeout=30,
+        )
+        assert limits.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
