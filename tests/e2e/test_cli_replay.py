@@ -1,0 +1,284 @@
+"""`activity-sync replay plan|apply` against the local org, as an admin runs it (R18, R19).
+
+Each case syncs with the real worker over HTTPS, changes settings or the org, plans,
+applies, syncs, and then queries the org as an admin would. Most run in-process through
+click for speed; the exit codes are checked on the installed command.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from adapters.bootstrap import build
+from adapters.cli.main import _register, cli
+from adapters.local_org.launcher import LocalOrg, start_local_org
+from domain.model import Activity
+
+EXECUTABLE = Path(sys.executable).with_name("activity-sync")
+TASKS = "SELECT Id, WhoId, WhatId, Subject, Activity_Sync_Key__c{relations} FROM Task"
+RELATIONS = ", (SELECT RelationId FROM TaskWhoRelations)"
+
+
+@dataclass
+class Case:
+    """One store syncing into a local org, with its own contacts (prefix) and account."""
+
+    org: LocalOrg
+    store: str
+    prefix: str
+    contact_ids: list[str]
+    account_id: str
+
+    def env(self) -> dict[str, str]:
+        return {**self.org.environment(), "ACTIVITY_SYNC_STORE": self.store}
+
+    def email(self, activity_id: str, count: int) -> None:
+        engine = build(self.store, self.org.instance_url, env=self.org.environment())
+        to = tuple(f"{self.prefix}{i}@acme.example" for i in range(count))
+        email = Activity(activity_id, "sent", "2026-11-02T09:00:00Z", "rep@ourco.example", to)
+        engine.app.record_activities([(email, "test")])
+        engine.close()
+
+    def setting(self, key: str, value: str) -> None:
+        engine = build(self.store, self.org.instance_url, env=self.org.environment())
+        engine.app.change_setting(key, value)
+        engine.close()
+
+    def cli(self, *args: str) -> Any:
+        _register()
+        result = CliRunner().invoke(cli, list(args), env=self.env(), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def sync(self) -> None:
+        self.cli("sync", "--json")
+
+    def replay(self, tmp_path: Path, *apply_options: str) -> dict[str, Any]:
+        """plan --out, apply, sync; the plan document."""
+        plan = tmp_path / f"plan-{len(list(tmp_path.glob('plan-*')))}.json"
+        self.cli("replay", "plan", "--out", str(plan))
+        self.cli("replay", "apply", str(plan), *apply_options)
+        self.sync()
+        return dict(json.loads(plan.read_text()))
+
+    def tasks(self) -> list[dict[str, Any]]:
+        """The org's Tasks of this case's contacts, as an admin queries them."""
+        mine = set(self.contact_ids)
+        relations = RELATIONS if self.org.shared_activities is not False else ""
+        rows = self.org.salesforce().query_all(TASKS.format(relations=relations))["records"]
+        return [_task(row) for row in rows if row["WhoId"] in mine]
+
+
+def _task(row: dict[str, Any]) -> dict[str, Any]:
+    relations = (row.get("TaskWhoRelations") or {}).get("records") or []
+    people = [r["RelationId"] for r in relations] or [row["WhoId"]]
+    return {
+        "Id": row["Id"],
+        "WhoId": row["WhoId"],
+        "WhatId": row["WhatId"],
+        "Subject": row["Subject"],
+        "key": row["Activity_Sync_Key__c"],
+        "people": people,
+    }
+
+
+def seed(org: LocalOrg, prefix: str, count: int) -> tuple[list[str], str]:
+    sf = org.salesforce()
+    account = sf.Account.create({"Name": f"Acme {prefix}"})["id"]
+    records = [
+        {
+            "attributes": {"type": "Contact"},
+            "LastName": f"{prefix.upper()}{i}",
+            "Email": f"{prefix}{i}@acme.example",
+            "AccountId": account,
+        }
+        for i in range(count)
+    ]
+    ids: list[str] = []
+    for start in range(0, count, 200):
+        body = {"allOrNone": True, "records": records[start : start + 200]}
+        ids += [r["id"] for r in sf.restful("composite/sobjects", method="POST", json=body)]
+    return ids, account
+
+
+@pytest.fixture(scope="module")
+def shared_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalOrg]:
+    """One org with shared activities on for the cases that do not restart it."""
+    org = start_local_org(tmp_path_factory.mktemp("replay-org") / "org.db")
+    yield org
+    org.stop()
+
+
+def new_case(org: LocalOrg, tmp_path: Path, prefix: str, count: int) -> Case:
+    contact_ids, account = seed(org, prefix, count)
+    return Case(org, f"sqlite:///{tmp_path / 'store.db'}", prefix, contact_ids, account)
+
+
+def test_engine_switched_off_makes_one_task_per_contact_and_deletes_the_shared_one(
+    shared_org, tmp_path
+):
+    """R14, R19: the shared Task is deleted; each Contact gets its own Task."""
+    case = new_case(shared_org, tmp_path, "off", 3)
+    case.email("off-1", 3)
+    case.sync()
+    (shared,) = case.tasks()
+    assert len(shared["people"]) == 3
+    case.setting("shared_activities", "off")
+
+    plan = case.replay(tmp_path)
+
+    assert plan["counts"]["delete"] == 1 and plan["counts"]["create"] == 3
+    tasks = case.tasks()
+    assert shared["Id"] not in {t["Id"] for t in tasks}
+    assert sorted(t["WhoId"] for t in tasks) == sorted(case.contact_ids)
+    assert all(t["people"] == [t["WhoId"]] for t in tasks)
+
+
+def test_support_disabling_shared_activities_gives_every_dropped_contact_its_task(tmp_path):
+    """R18, R19: restart the org with shared activities off on the same db; the primary's
+    Task stays, each dropped contact gets an individual Task, and a second plan is empty."""
+    org = start_local_org(tmp_path / "org.db")
+    try:
+        case = new_case(org, tmp_path, "sup", 4)
+        case.email("sup-1", 4)
+        case.sync()
+        (shared,) = case.tasks()
+        org.restart(shared_activities=False)
+
+        plan = case.replay(tmp_path)
+
+        assert plan["settings"]["org_shared_activities"] is False
+        assert plan["counts"]["adopt"] == 1 and plan["counts"]["create"] == 3
+        tasks = {t["WhoId"]: t for t in case.tasks()}
+        assert sorted(tasks) == sorted(case.contact_ids)
+        assert tasks[shared["WhoId"]]["Id"] == shared["Id"]
+        again = json.loads(case.cli("replay", "plan", "--json").output)
+        assert again["totals"]["changed"] == 0 and again["activities"] == []
+    finally:
+        org.stop()
+
+
+def test_enabling_shared_activities_folds_individual_tasks_into_batches_of_fifty(tmp_path):
+    """R6, R7, R19: 55 individual Tasks of one email become two shared Tasks (50 and 5)."""
+    org = start_local_org(tmp_path / "org.db", shared_activities=False)
+    try:
+        case = new_case(org, tmp_path, "fold", 55)
+        case.email("fold-1", 55)
+        case.sync()
+        before = {t["WhoId"]: t["Id"] for t in case.tasks()}
+        assert len(before) == 55
+        org.restart(shared_activities=True)
+
+        plan = case.replay(tmp_path)
+
+        assert plan["counts"]["adopt"] == 2 and plan["counts"]["delete"] == 53
+        tasks = case.tasks()
+        assert sorted(len(t["people"]) for t in tasks) == [5, 50]
+        assert {t["Id"] for t in tasks} == {before[t["WhoId"]] for t in tasks}
+    finally:
+        org.stop()
+
+
+def test_opportunity_settings_fan_tasks_out_and_merge_them_back(shared_org, tmp_path):
+    """R10a, R10b, R19: closed Opportunities included -> one Task more; contact_role mode ->
+    only the Opportunity the primary has a role on."""
+    case = new_case(shared_org, tmp_path, "opp", 2)
+    sf = shared_org.salesforce()
+    fields = {"AccountId": case.account_id, "CloseDate": "2026-12-31"}
+    won = sf.Opportunity.create({**fields, "Name": "Won", "StageName": "Closed Won"})["id"]
+    open_ = sf.Opportunity.create({**fields, "Name": "Open", "StageName": "Prospecting"})["id"]
+    sf.OpportunityContactRole.create({"OpportunityId": won, "ContactId": case.contact_ids[0]})
+    case.email("opp-1", 2)
+    case.sync()
+    assert [t["WhatId"] for t in case.tasks()] == [open_]
+
+    case.setting("include_closed_opportunities", "true")
+    fanned = case.replay(tmp_path)
+    case.setting("opportunity_mode", "contact_role")
+    merged = case.replay(tmp_path)
+
+    assert fanned["counts"]["create"] == 1 and merged["counts"]["delete"] == 1
+    (task,) = case.tasks()
+    assert task["WhatId"] == won and len(task["people"]) == 2
+
+
+def test_exclusions_move_the_primary_then_delete_when_nobody_is_left(shared_org, tmp_path):
+    """R4, R8, R19: the excluded primary's Task goes to the next contact; all excluded -> gone."""
+    case = new_case(shared_org, tmp_path, "exc", 3)
+    case.email("exc-1", 3)
+    case.sync()
+
+    case.setting("excluded", "exc0@acme.example")
+    moved = case.replay(tmp_path)
+    (task,) = case.tasks()
+    case.setting("excluded", "acme.example")
+    emptied = case.replay(tmp_path)
+
+    assert moved["counts"]["delete"] == 1 and moved["counts"]["create"] == 1
+    assert task["WhoId"] == case.contact_ids[1] and sorted(task["people"]) == sorted(
+        case.contact_ids[1:]
+    )
+    assert emptied["counts"]["delete"] == 1 and case.tasks() == []
+
+
+def test_hand_made_tasks_are_untouched_and_edited_ones_need_force(shared_org, tmp_path):
+    """R19: a Task without sync key is never touched; a Task a person edited is reported and
+    left alone until `apply --force`."""
+    case = new_case(shared_org, tmp_path, "hand", 2)
+    case.email("hand-1", 2)
+    case.sync()
+    (engine_task,) = case.tasks()
+    sf = shared_org.salesforce()
+    hand = sf.Task.create({"WhoId": case.contact_ids[0], "Subject": "Call by hand"})["id"]
+    sf.Task.update(engine_task["Id"], {"Subject": "Notes typed by a person"})
+    case.setting("shared_activities", "off")
+
+    held = case.replay(tmp_path)
+    after_held = {t["Id"]: t for t in case.tasks()}
+    forced = case.replay(tmp_path, "--force")
+
+    assert held["counts"]["edited_in_org"] == 1 and held["totals"]["held"] == 1
+    assert after_held[engine_task["Id"]]["Subject"] == "Notes typed by a person"
+    assert forced["counts"]["create"] == 2 and forced["counts"]["delete"] == 1
+    tasks = {t["Id"]: t for t in case.tasks()}
+    assert engine_task["Id"] not in tasks
+    assert tasks[hand]["Subject"] == "Call by hand" and tasks[hand]["key"] is None
+
+
+def test_a_stale_plan_is_refused_with_exit_code_one(shared_org, tmp_path):
+    """R19: new events since the plan -> `replay apply` exits 1 and says to plan again;
+    a file that is not a plan exits 2."""
+    case = new_case(shared_org, tmp_path, "stale", 2)
+    case.email("stale-1", 2)
+    case.sync()
+    case.setting("shared_activities", "off")
+    plan = tmp_path / "plan.json"
+    case.cli("replay", "plan", "--out", str(plan))
+    case.email("stale-2", 2)
+    not_a_plan = tmp_path / "other.json"
+    not_a_plan.write_text("{}")
+
+    stale = _run(case, "replay", "apply", str(plan))
+    wrong = _run(case, "replay", "apply", str(not_a_plan))
+
+    assert stale.returncode == 1 and "make a new plan" in stale.stderr
+    assert wrong.returncode == 2 and "not a replay plan" in wrong.stderr
+
+
+def _run(case: Case, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXECUTABLE), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", **case.env()},
+    )
