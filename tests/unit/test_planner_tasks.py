@@ -196,8 +196,10 @@ def test_owned_opportunities_only_keeps_those_owned_by_the_senders_user() -> Non
 
 
 def test_owned_opportunities_only_with_an_unknown_sender_falls_back_to_the_account() -> None:
-    """R10, R10c: no User for the sender -> no Opportunity is owned by them -> the Account."""
-    directory = replace(world(), users_by_email={})
+    """R10, R10c: no User for the sender -> no Opportunity is owned by them -> the Account,
+    even one without an owner."""
+    unowned = {"001A": (opp("006A", owner=None), opp("006B"), opp("006C", closed=True))}
+    directory = replace(world(), users_by_email={}, opportunities_by_account=unowned)
     plan = plan_activity(
         email(*addresses(2)), directory, replace(SHARED, owned_opportunities_only=True)
     )
