@@ -51,6 +51,7 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         self.external_id_field = external_id_field
         self.shared = shared
         self.statement_budget = statement_budget
+        self._org_relations: bool | None = None  # does the org answer TaskWhoRelations?
 
     # -- figures -------------------------------------------------------------------------
     @property
@@ -89,14 +90,19 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         return [outcomes[n] for n in range(len(ids))]
 
     def fetch(self, sync_keys: Sequence[str], sobject: str = "Task") -> list[OrgRecord]:
-        return reads.fetch(
+        """Records by sync key with all their people whenever the org has shared activities,
+        whatever the engine's switch says (replay must see what the org holds)."""
+        records, relations = reads.fetch_records(
             self.transport,
             sync_keys,
             sobject,
             self.external_id_field,
-            self.shared(),
+            self._org_relations is not False,
             self.statement_budget,
         )
+        if relations is not None:
+            self._org_relations = relations
+        return records
 
     def _rounds(self, pending: list[Any], send: Callable[[list[Any]], dict[int, WriteOutcome]]):
         """Send, then send again what came back retryable, after back-off (R25)."""
@@ -113,7 +119,9 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
 
     # -- OrgProbe --------------------------------------------------------------------------
     def shared_activities(self) -> SharedActivitiesState:
-        return probe.shared_activities(self.transport)
+        state = probe.shared_activities(self.transport)
+        self._org_relations = state.enabled
+        return state
 
     def api_usage(self) -> ApiUsage:
         return self.transport.usage or self.transport.read_limits()

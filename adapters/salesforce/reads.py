@@ -37,16 +37,36 @@ def fetch(
     budget: int,
 ) -> list[OrgRecord]:
     """The org's records for these sync keys; who_ids from TaskWhoRelations when shared is on."""
+    records, _ = fetch_records(transport, sync_keys, sobject, external_id_field, shared_on, budget)
+    return records
+
+
+def fetch_records(
+    transport: Transport,
+    sync_keys: Sequence[str],
+    sobject: str,
+    external_id_field: str,
+    try_relations: bool,
+    budget: int,
+) -> tuple[list[OrgRecord], bool | None]:
+    """Records by sync key, and whether the org answered the TaskWhoRelations subquery.
+
+    With `try_relations` a Task query asks for TaskWhoRelations; an org without shared
+    activities refuses that, and the query is sent again without it (answer: False).
+    None: the subquery was not tried.
+    """
     if not sync_keys:
-        return []
-    with_relations = shared_on and sobject == "Task"
+        return [], None
+    with_relations = try_relations and sobject == "Task"
     try:
         rows = _fetch_rows(transport, sync_keys, sobject, external_id_field, with_relations, budget)
     except PermanentSyncError as error:
         if not (with_relations and is_shared_refusal(error.code, error.message)):
             raise
         rows = _fetch_rows(transport, sync_keys, sobject, external_id_field, False, budget)
-    return [to_record(row, sobject, external_id_field) for row in rows]
+        with_relations = False
+    records = [to_record(row, sobject, external_id_field) for row in rows]
+    return records, (with_relations if sobject == "Task" and try_relations else None)
 
 
 def _fetch_rows(

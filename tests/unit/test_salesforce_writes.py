@@ -191,3 +191,43 @@ def test_an_entity_already_deleted_is_ok_and_a_lock_is_retryable() -> None:
     )
     assert gone.ok and gone.sync_key == "00TA"
     assert not locked.ok and locked.retryable
+
+
+def test_fetch_asks_for_relations_until_the_org_refuses_them_then_remembers() -> None:
+    """R19: relations whenever the org has them, whatever the engine's switch; an org without
+    shared activities answers once without them and is not asked again."""
+    refused_relations = (
+        "Didn't understand relationship 'TaskWhoRelations' in FROM part of query call"
+    )
+    row = {"Id": "00TA", FIELD: "key-0", "WhoId": "003A"}
+
+    def org(statement: str) -> list[dict[str, Any]]:
+        if "TaskWhoRelations" in statement:
+            raise _Refused(refused_relations)
+        return [row]
+
+    client = _RefusingClient(query=org)
+    gw = gateway(client, shared=False)
+    assert [r.who_ids for r in gw.fetch(["key-0"])] == [("003A",)]
+    assert [r.who_ids for r in gw.fetch(["key-0"])] == [("003A",)]
+    assert len(client.calls) == 3  # refused, again without, then straight without
+
+
+class _Refused(Exception):
+    pass
+
+
+class _RefusingClient(FakeClient):
+    """Turns a handler's _Refused into a 400 INVALID_TYPE subresponse, as the org answers."""
+
+    def _sub(self, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return super()._sub(request)
+        except _Refused as refused:
+            body = [{"errorCode": "INVALID_TYPE", "message": str(refused)}]
+            return {
+                "body": body,
+                "httpHeaders": {},
+                "httpStatusCode": 400,
+                "referenceId": request["referenceId"],
+            }
