@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
 
 from domain.errors import ConfigurationError

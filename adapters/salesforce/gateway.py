@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from adapters.salesforce import deletes, lookups, probe, reads, writes
 from adapters.salesforce.chunking import STATEMENT_BUDGET
@@ -104,7 +104,9 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
             self._org_relations = relations
         return records
 
-    def _rounds(self, pending: list[Any], send: Callable[[list[Any]], dict[int, WriteOutcome]]):
+    def _rounds(
+        self, pending: list[Any], send: Callable[[list[Any]], dict[int, WriteOutcome]]
+    ) -> dict[int, WriteOutcome]:
         """Send, then send again what came back retryable, after back-off (R25)."""
         outcomes: dict[int, WriteOutcome] = {}
         backoff = self.transport.backoff

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from adapters.salesforce.transport import Transport
-from projections.ports import BudgetExhausted, SharedActivitiesState
+from projections.ports import BudgetExhausted, SessionExpired, SharedActivitiesState
 
 log = logging.getLogger(__name__)
 SETTING = "allowUsersToRelateMultipleContactsToTasksAndEvents"
@@ -52,7 +52,12 @@ def describe_fields(transport: Transport, sobject: str) -> dict[str, dict[str, A
 
     def describe(sf: Salesforce) -> Any:
         sftype = getattr(sf, sobject)  # a fresh SFType: its usage lands on it, not on sf
-        answer = sftype.describe()  # SFType.describe takes no time-out
+        try:
+            answer = sftype.describe()  # SFType.describe takes no time-out
+        except RecursionError:
+            # simple-salesforce's SFType re-logs-in without end while every new session is
+            # refused (it does not count its retries there)
+            raise SessionExpired("INVALID_SESSION_ID", "every new session was refused") from None
         transport.note_usage(sftype.api_usage)
         return answer
 

@@ -24,7 +24,7 @@ class Backoff:
 
     def ceiling(self, attempt: int) -> float:
         """The longest wait after the given failed attempt."""
-        return min(self.cap, self.base * 2 ** (attempt - 1))
+        return float(min(self.cap, self.base * 2.0 ** (attempt - 1)))
 
     def delay(self, attempt: int) -> float:
         """Full jitter: anywhere between no wait and the ceiling."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from adapters.salesforce.errors import TRANSLATED, translate
 from adapters.salesforce.retry import Backoff
