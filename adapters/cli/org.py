@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import IO
 
 import click
 
@@ -68,7 +69,7 @@ def serve_command(
 @click.pass_context
 def seed_command(
     ctx: click.Context,
-    file: click.utils.LazyFile,
+    file: IO[str],
     instance_url: str | None,
     session_id: str | None,
     ca_bundle: str | None,

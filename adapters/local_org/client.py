@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 DEFAULT_VERSION = "59.0"
 

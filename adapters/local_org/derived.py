@@ -21,7 +21,7 @@ def _name(row: Row, _before: Row | None) -> Row:
 
 def _opportunity(row: Row, _before: Row | None) -> Row:
     stage = row.get("StageName")
-    return {"IsClosed": stage in CLOSED_STAGES, "IsWon": CLOSED_STAGES.get(stage, False)}
+    return {"IsClosed": stage in CLOSED_STAGES, "IsWon": CLOSED_STAGES.get(str(stage), False)}
 
 
 def _task(row: Row, before: Row | None) -> Row:

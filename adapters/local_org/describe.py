@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.local_org import catalog
 from adapters.local_org.assumptions import EXTERNAL_ID_CASE_SENSITIVE
-from adapters.local_org.schema import Field, SObjectType
+from adapters.local_org.schema import Child, Field, SObjectType
 from adapters.local_org.values import label
 
 _SOAP_TYPES = {
@@ -98,7 +98,7 @@ def _field(f: Field) -> dict[str, Any]:
     }
 
 
-def _child(c: catalog.Child) -> dict[str, Any]:  # type: ignore[name-defined]
+def _child(c: Child) -> dict[str, Any]:
     return {
         "childSObject": c.child_object,
         "field": c.field,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from adapters.local_org.client import DEFAULT_VERSION, connect
 

@@ -18,12 +18,12 @@ from adapters.local_org.activities import (
 from adapters.local_org.derived import derive
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
+from adapters.local_org.record_checks import check_unique, defaults, is_ref, references, require
 from adapters.local_org.schema import SObjectType
 from adapters.local_org.store import Store
 from adapters.local_org.values import coerce_body, coerce_value, now
 
 Row = dict[str, Any]
-_AUDIT_REFS = frozenset({"CreatedById", "LastModifiedById"})
 
 
 class Writer:
@@ -145,7 +145,7 @@ class Writer:
 
     def set_people(self, kind: Kind, before: Row, whos: list[str], what: str | None) -> None:
         """Change who and what a Task/Event is related to (TaskRelation create/delete)."""
-        refs = self._references(whos + ([what] if what else []), {})
+        refs = references(self.store, whos + ([what] if what else []), {})
         changes = activity_fields(kind, whos, what, refs) | {"WhatId": what}
         stamp = self.now()
         changes |= {
@@ -178,15 +178,17 @@ class Writer:
         kind = RELATION_KINDS.get(obj.name)
         if kind:
             return relations.create(self, kind, values)
-        row = self._defaults(obj) | values
-        self._require(obj, row)
+        row = defaults(obj, self.user_id) | values
+        require(obj, row)
         activity = KINDS.get(obj.name)
         whos = self._whos(activity, [], values) if activity else []
-        refs = self._references([v for k, v in row.items() if _is_ref(obj, k)] + whos, values, obj)
+        refs = references(
+            self.store, [v for k, v in row.items() if is_ref(obj, k)] + whos, values, obj
+        )
         row |= derive(obj.name, row, None)
         if activity:
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
-        self._check_unique(obj, row, None)
+        check_unique(self.store, obj, row, None)
         row = self.stamped_new(obj.name, row, self.now())
         self.store.insert(obj.name, row)
         if activity:
@@ -194,22 +196,24 @@ class Writer:
                 self, activity, row["Id"], whos, row.get("WhatId"), refs, fresh=True
             )
         self._after_write(obj, row)
-        return row["Id"]
+        return str(row["Id"])
 
     def _update(self, obj: SObjectType, before: Row, values: Row) -> None:
         row = before | values
-        self._require(obj, row)
+        require(obj, row)
         activity = KINDS.get(obj.name)
         whos = (
             self._whos(activity, list(before.get(activity.junction) or []), values)
             if activity
             else []
         )
-        refs = self._references([v for k, v in row.items() if _is_ref(obj, k)] + whos, values, obj)
+        refs = references(
+            self.store, [v for k, v in row.items() if is_ref(obj, k)] + whos, values, obj
+        )
         row |= derive(obj.name, row, before)
         if activity:
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
-        self._check_unique(obj, row, before["Id"])
+        check_unique(self.store, obj, row, before["Id"])
         stamp = self.now()
         row |= {
             "LastModifiedDate": stamp,
@@ -218,11 +222,10 @@ class Writer:
         }
         changes = {k: v for k, v in row.items() if before.get(k) != v}
         self.store.update(obj.name, before["Id"], changes)
-        people_changed = activity and (
+        if activity and (
             whos != (before.get(activity.junction) or [])
             or row.get("WhatId") != before.get("WhatId")
-        )
-        if people_changed:
+        ):
             relations.sync_rows(self, activity, before["Id"], whos, row.get("WhatId"), refs)
         self._after_write(obj, row)
 
@@ -234,66 +237,11 @@ class Writer:
         check_whos(whos, kind.junction if kind.junction in values else "WhoId")
         return whos
 
-    def _defaults(self, obj: SObjectType) -> Row:
-        row: Row = {}
-        for f in obj.fields:
-            if f.default is not None:
-                row[f.name] = self.user_id if f.default == "$user" else f.default
-        return row
-
-    def _require(self, obj: SObjectType, row: Row) -> None:
-        required = a.USER_REQUIRED_FIELDS if obj.name == "User" else ()
-        missing = [
-            f.name
-            for f in obj.fields
-            if (f.required or f.name in required) and row.get(f.name) is None
-        ]
-        if missing:
-            raise SfError(
-                "REQUIRED_FIELD_MISSING",
-                f"Required fields are missing: [{', '.join(missing)}]",
-                missing,
-            )
-
-    def _references(self, ids: list[Any], values: Row, obj: SObjectType | None = None) -> Row:
-        """Rows of the referenced records; those newly written must exist and not be deleted."""
-        wanted = [i for i in ids if isinstance(i, str)]
-        rows = self.store.ids_exist(wanted) if wanted else {}
-        for name, value in values.items():
-            written = value if isinstance(value, list) else [value]
-            if obj is None or not (_is_ref(obj, name) or isinstance(value, list)):
-                continue
-            for record_id in written:
-                if record_id is None:
-                    continue
-                found = rows.get(record_id)
-                if found is None:
-                    raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [name])
-                if found["IsDeleted"]:
-                    raise SfError("ENTITY_IS_DELETED", "entity is deleted", [name])
-        return rows
-
-    def _check_unique(self, obj: SObjectType, row: Row, own_id: str | None) -> None:
-        for f in obj.fields:
-            if f.unique and row.get(f.name) is not None:
-                for other in self.store.find(obj.name, f.name, [row[f.name]]):
-                    if other["Id"] != own_id:
-                        raise SfError(
-                            "DUPLICATE_VALUE",
-                            f"duplicate value found: {f.name} duplicates value on record with id: {other['Id']}",
-                            [f.name],
-                        )
-
     def _after_write(self, obj: SObjectType, row: Row) -> None:
         if obj.name == "OpportunityContactRole" and row.get("IsPrimary"):
             for other in self.store.find(obj.name, "OpportunityId", [row["OpportunityId"]]):
                 if other["Id"] != row["Id"] and other["IsPrimary"]:
                     self.store.update(obj.name, other["Id"], {"IsPrimary": False})
-
-
-def _is_ref(obj: SObjectType, name: str) -> bool:
-    f = obj.by_lower.get(name.lower())
-    return f is not None and f.type == "reference" and name not in _AUDIT_REFS and not f.calculated
 
 
 def _same(given: Any, key: Any) -> bool:

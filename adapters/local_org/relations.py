@@ -89,12 +89,14 @@ def create(writer: Writer, kind: Kind, values: Row) -> str:
             raise SfError(a.SHARED_LIMIT_CODE, a.TOO_MANY_WHATS, ["RelationId"])
         what = relation_id
     writer.set_people(kind, parent, whos, what)
-    return _find(writer, kind, parent["Id"], relation_id)["Id"]
+    return str(_find(writer, kind, parent["Id"], relation_id)["Id"])
 
 
 def delete(writer: Writer, kind: Kind, row: Row) -> None:
     """A relation deleted through the API: the Task loses that person (the next one is promoted)."""
     parent = writer.store.get(kind.name, row[kind.parent_field])
+    if parent is None:
+        raise SfError("ENTITY_IS_DELETED", "entity is deleted", [kind.parent_field])
     if kind.name == "Event" and not row.get("IsParent", True) and not row["IsWhat"]:
         writer.store.update(kind.relation, row["Id"], {"IsDeleted": True})
         return
@@ -137,4 +139,4 @@ def _invitee(writer: Writer, kind: Kind, parent: Row, values: Row) -> str:
     }
     row = writer.stamped_new(kind.relation, row, writer.now())
     writer.store.insert(kind.relation, row)
-    return row["Id"]
+    return str(row["Id"])

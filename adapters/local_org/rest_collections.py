@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adapters.local_org import assumptions as a
@@ -27,12 +27,13 @@ def collection(ctx: Ctx, request: Request) -> Response:
     if request.method == "DELETE":
         ids = [i for i in (request.param("ids") or "").split(",") if i]
         _check_count(len(ids))
-        ops = [(i, _deleter(ctx, i)) for i in ids]
-        return Response(200, run(ctx, ops, request.param("allOrNone", "false") == "true"))
+        deletes: list[tuple[str | None, Op]] = [(i, _deleter(ctx, i)) for i in ids]
+        return Response(200, run(ctx, deletes, request.param("allOrNone", "false") == "true"))
     body = body_object(request)
     records = _records(body)
     types = [_type_of(r) for r in records]
     _check_chunks(types)
+    ops: list[tuple[str | None, Op]]
     if request.method == "POST":
         ops = [(None, _creator(ctx, t, r)) for t, r in zip(types, records, strict=True)]
     else:
@@ -77,7 +78,7 @@ def retrieve(ctx: Ctx, request: Request, sobject: str) -> Response:
 
 
 def run(
-    ctx: Ctx, ops: list[tuple[str | None, Op]], all_or_none: bool, with_created: bool = False
+    ctx: Ctx, ops: Sequence[tuple[str | None, Op]], all_or_none: bool, with_created: bool = False
 ) -> list[dict[str, Any]]:
     """Each op in its own savepoint, results in order; allOrNone undoes all when one fails."""
     results: list[dict[str, Any]] = []

@@ -33,7 +33,8 @@ def shaped(
             if f is None:
                 raise SfError("INVALID_FIELD", f"No such column '{wanted}' on entity '{obj.name}'")
             names.append(f.name)
-    record = {"attributes": {"type": obj.name, "url": record_url(ctx.version, obj.name, row["Id"])}}
+    url = record_url(ctx.version, obj.name, row["Id"])
+    record: dict[str, Any] = {"attributes": {"type": obj.name, "url": url}}
     record.update({n: row.get(n) for n in names})
     return record
 
@@ -121,7 +122,7 @@ def by_external_id(ctx: Ctx, request: Request, sobject: str, field: str, value: 
 
 def _upsert(ctx: Ctx, request: Request, sobject: str, field: str, value: str) -> Response:
     body = body_object(request)
-    if request.param("updateOnly", "false").lower() == "true":
+    if (request.param("updateOnly") or "false").lower() == "true":
         obj = catalog.find(sobject, ctx.shared)
         f = obj.field(field, ctx.shared) if obj else None
         if f is None or not ctx.app.store.find(sobject, f.name, [value]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 from domain.errors import ActivitySyncError
 
@@ -74,7 +74,7 @@ def seed(sf: Salesforce, plan: list[SeedRecord]) -> dict[str, dict[str, str]]:
             | {k: _resolve(v, created) for k, v in r.fields.items()}
             for r in batch
         ]
-        results = sf.restful(
+        results: list[dict[str, Any]] = sf.restful(  # type: ignore[assignment]
             "composite/sobjects", method="POST", json={"allOrNone": True, "records": records}
         )
         failures = [
