@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
-from domain.addresses import exclusion_reason, is_valid_address, normalise
+from domain.addresses import Exclusions, is_valid_address, normalise
 from domain.model import (
     BCC_SKIPPED,
     CONTACT,
@@ -52,6 +52,7 @@ def resolve_people(
     warnings: list[str] = []
     first_position: dict[str, int] = {}
     person_position: dict[str, int] = {}
+    exclusions = Exclusions.of(activity.sender, settings)
     for position, (given, role, considered) in enumerate(address_slots(activity, settings)):
         address = normalise(given)
         base = Recipient(address=address, given=given, role=role, position=position, outcome="")
@@ -61,7 +62,7 @@ def resolve_people(
             recipients.append(_skip(base, DUPLICATE, f"duplicate_of:{first_position[address]}"))
         else:
             first_position[address] = position
-            recipient = _judge(base, activity.sender, directory, settings, warnings)
+            recipient = _judge(base, exclusions, directory, warnings)
             earlier = person_position.get(recipient.person_id or "")
             if earlier is not None:
                 recipient = _skip(base, DUPLICATE, f"same_person_as:{earlier}")
@@ -96,11 +97,11 @@ def _skip(base: Recipient, outcome: str, reason: str) -> Recipient:
 
 
 def _judge(
-    base: Recipient, sender: str, directory: Directory, settings: Settings, warnings: list[str]
+    base: Recipient, exclusions: Exclusions, directory: Directory, warnings: list[str]
 ) -> Recipient:
     if not is_valid_address(base.address):
         return _skip(base, INVALID, "invalid")
-    reason = exclusion_reason(base.address, sender, settings)
+    reason = exclusions.reason(base.address)
     if reason is not None:
         return _skip(base, EXCLUDED, reason)
     contacts = directory.contacts_by_email.get(base.address, ())
