@@ -4,6 +4,11 @@ Checks run in this order for each address: Bcc not included (R2), repeated addre
 invalid syntax (R3), exclusion (R4), then matching to a Contact, else a Lead (R5). A person
 already matched by an earlier address (two addresses, one record) counts as a duplicate too,
 so no person is ever planned twice.
+
+Reasons: `include_bcc_off`, `duplicate_of:<position>`, `same_person_as:<position>`,
+`invalid`, the R4 rule (`sender`, `exclusion_list:<entry>`, `internal_domain:<domain>`,
+`system_sender:<name>`), `no_contact_or_lead`; matched people have none. Warnings:
+`ambiguous_contact:<address>:<chosen id>,<other ids>` (and `ambiguous_lead:` alike).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ directory facts and settings always give the same plan, in the same order.
 
 Task order: shared batch Tasks in batch order (each batch's related records by id), then
 one Task per Lead in recipient order; without sharing, one group of Tasks per matched
-person in recipient order.
+person in recipient order. Plan warnings are those of `domain.people`, plus
+`missing_actor` for an engagement without an actor.
 """
 
 from __future__ import annotations
