@@ -19,13 +19,14 @@ def test_the_metadata_api_tells_and_describe_stands_in_when_refused(fresh_org: A
     """R17: readMetadata(ActivitiesSettings) over the org's own certificate, both ways; with
     INSUFFICIENT_ACCESS (no Modify All Data) describe of Task (TaskWhoIds) tells instead."""
     org = fresh_org(shared_activities=True)
-    assert gateway_for(org).shared_activities() == SharedActivitiesState(True, "metadata_api")
+    gateway = gateway_for(org)  # one client: the Metadata API's WSDL is parsed once
+    assert gateway.shared_activities() == SharedActivitiesState(True, "metadata_api")
     org.set_metadata_readable(False)
-    assert gateway_for(org).shared_activities() == SharedActivitiesState(True, "describe")
-    org.restart(shared_activities=False)
-    assert gateway_for(org).shared_activities() == SharedActivitiesState(False, "metadata_api")
+    assert gateway.shared_activities() == SharedActivitiesState(True, "describe")
+    org.restart(shared_activities=False)  # same port and session id
+    assert gateway.shared_activities() == SharedActivitiesState(False, "metadata_api")
     org.set_metadata_readable(False)
-    assert gateway_for(org).shared_activities() == SharedActivitiesState(False, "describe")
+    assert gateway.shared_activities() == SharedActivitiesState(False, "describe")
 
 
 def test_describe_answers_when_the_metadata_api_is_unreachable(org: Any) -> None:
