@@ -242,3 +242,13 @@ def test_an_unknown_id_is_not_found(store: Store) -> None:
     """R21: an id that names nothing raises NotFound (exit code 1)."""
     with pytest.raises(NotFound, match="00T000000000000XYZ"):
         explain_document(store.app, store.engine, "00T000000000000XYZ")
+
+
+def test_an_activity_not_yet_resolved_is_explained_as_pending(store: Store) -> None:
+    """R21: before the sync reaches it, an activity has no recipients or Tasks to explain yet."""
+    store.app.record_activities([(sent("m-new", ["a@acme.example"]), "stdin:1")])
+
+    document = explained(store, "m-new")
+
+    assert document["resolution"] is None and document["tasks"] == []
+    assert document["activity"]["status"] == "pending"

@@ -8,6 +8,7 @@ from domain.settings import OrgSettings, Settings
 from projections.explain import settings_versions
 from projections.explain_parts import opportunity_entries
 from projections.explain_text import (
+    batch_sentence,
     recipient_sentence,
     shared_reason,
     warning_entry,
@@ -134,3 +135,23 @@ def test_settings_versions_remember_how_the_org_setting_was_observed() -> None:
     assert (four.settings.batch_size, four.settings.version) == (20, 4)
     reason = shared_reason(four.settings, four.observed)
     assert "enabled" in reason and "metadata_api" in reason
+
+
+@pytest.mark.parametrize(
+    ("task", "activity", "rule"),
+    [
+        ({"sobject": "Event", "what_rule": "R10c"}, {"type": "meeting"}, "R12"),
+        ({"sobject": "Task", "what_rule": "R10c"}, {"type": "open"}, "R11"),
+        (
+            {"sobject": "Task", "what_rule": "R13"},
+            {"type": "sent", "related_to": {"object": "P__c", "id": "a01"}},
+            "R13",
+        ),
+        ({"sobject": "Task", "what_rule": "R10c"}, {"type": "sent"}, "R14"),
+    ],
+)
+def test_an_individual_record_says_why_it_is_not_shared(
+    task: dict[str, object], activity: dict[str, object], rule: str
+) -> None:
+    """R11-R14: meetings, engagements, custom records and shared-off emails are individual."""
+    assert rule in batch_sentence(task, activity, Settings(shared_activities="off"))
