@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -193,16 +194,21 @@ def test_a_call_without_the_session_id_is_refused_with_401(local_org: LocalOrg) 
     assert anonymous.json()[0]["errorCode"] == "INVALID_SESSION_ID"
 
 
-def test_a_restart_keeps_every_record(local_org_factory) -> None:  # type: ignore[no-untyped-def]
-    org = local_org_factory()
+def test_a_restart_keeps_every_record_and_the_day_s_usage(local_org_factory) -> None:  # type: ignore[no-untyped-def]
+    """R20/R25: nothing the org holds is lost by a restart, the API usage included."""
+    org = local_org_factory(api_limit=50)
     sf = org.salesforce()
     account = sf.Account.create({"Name": "Kept"})["id"]
     task = sf.Task.create({"Subject": "kept", "WhatId": account})["id"]
+    before = sf.limits()["DailyApiRequests"]
     org.restart()
     sf = org.salesforce()
     assert sf.Account.get(account)["Name"] == "Kept"
     assert sf.Task.get(task)["AccountId"] == account
     assert sf.Account.create({"Name": "After"})["id"] not in (account, task)
+    after = sf.limits()["DailyApiRequests"]
+    assert (before["Max"], after["Max"]) == (50, 50)
+    assert before["Remaining"] - after["Remaining"] == 4
 
 
 def test_a_uri_over_16384_bytes_is_refused_with_414(sf: Salesforce) -> None:
@@ -238,3 +244,21 @@ def test_org_serve_prints_one_json_line_then_serves(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_concurrent_clients_are_served(local_org: LocalOrg) -> None:
+    """The sync may run several workers against one org at once."""
+
+    def create(n: int) -> str:
+        sf = local_org.salesforce()
+        return str(
+            sf.Task.upsert(f"Activity_Sync_Key__c/concurrent-{n % 20}", {"Subject": f"c{n}"})
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(create, range(80)))
+    assert set(statuses) <= {"200", "201"} and statuses.count("201") == 20
+    found = local_org.salesforce().query(
+        "SELECT COUNT() FROM Task WHERE Activity_Sync_Key__c LIKE 'concurrent-%'"
+    )
+    assert found["totalSize"] == 20

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -45,27 +44,25 @@ def test_every_call_counts_once_and_limits_reports_it(local_org: LocalOrg) -> No
     assert refused.status_code == 401 and _usage(refused)[0] == 2
 
 
-def test_past_the_limit_calls_are_refused_with_403(
-    local_org_factory: Callable[..., LocalOrg],
-) -> None:
-    org = local_org_factory(api_limit=3)
-    sf = org.salesforce()
-    for _ in range(3):
-        sf.limits()
-    with pytest.raises(SalesforceRefusedRequest) as caught:
-        sf.Account.create({"Name": "over"})
-    assert caught.value.content == [
-        {
-            "message": "TotalRequests Limit exceeded.",
-            "errorCode": "REQUEST_LIMIT_EXCEEDED",
-            "fields": [],
-        }
-    ]
-    org.restart()
-    with pytest.raises(SalesforceRefusedRequest):
-        org.salesforce().limits()
-    org.set_usage(0)
-    assert org.salesforce().limits()["DailyApiRequests"]["Remaining"] == 2
+def test_past_the_limit_calls_are_refused_with_403(local_org: LocalOrg) -> None:
+    org = local_org
+    org.set_usage(0, limit=3)
+    try:
+        sf = org.salesforce()
+        for _ in range(3):
+            sf.limits()
+        with pytest.raises(SalesforceRefusedRequest) as caught:
+            sf.Account.create({"Name": "over"})
+        assert caught.value.content == [
+            {
+                "message": "TotalRequests Limit exceeded.",
+                "errorCode": "REQUEST_LIMIT_EXCEEDED",
+                "fields": [],
+            }
+        ]
+        assert org.state()["api_usage"] == 3
+    finally:
+        org.set_usage(0, limit=15000)
 
 
 @pytest.fixture

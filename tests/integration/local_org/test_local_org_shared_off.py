@@ -116,9 +116,7 @@ def test_restart_with_the_setting_off_keeps_only_each_primary(
     assert [r["RelationId"] for r in rows] == [people[0]]
 
 
-def test_restart_without_the_flag_keeps_the_db_setting(
-    local_org_factory: Callable[..., Any],
-) -> None:
-    org = local_org_factory(shared_activities=False)
-    org.restart(shared_activities=None)
-    assert org.state()["shared_activities"] is False
+def test_restart_without_the_flag_keeps_the_db_setting(org_off: LocalOrg) -> None:
+    org_off.restart(shared_activities=None)
+    assert org_off.state()["shared_activities"] is False
+    assert "TaskWhoIds" not in {f["name"] for f in org_off.salesforce().Task.describe()["fields"]}
