@@ -154,3 +154,11 @@ def test_rejected_lists_the_newest_run_first_and_honours_the_limit(app: Activity
         ("file:new.jsonl", 3),
         ("file:old.jsonl", 2),
     ]
+
+
+def test_a_partly_recorded_file_counts_new_and_known_ids_exactly(app: ActivitySyncApp) -> None:
+    """R20 across chunks: known ids are set aside whichever chunk they fall in."""
+    ingest_stream(app, stream(*(sent(f"m{i}") for i in range(0, 10, 2))), "file:evens.jsonl")
+    report = ingest_stream(app, stream(*(sent(f"m{i}") for i in range(10))), "stdin", chunk=3)
+    assert (report.accepted, report.duplicates, report.rejected) == (5, 5, [])
+    assert all(app.activity(f"m{i}") is not None for i in range(10))
