@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.settings import Settings
-from projections.explain_text import recipient_sentence, shared_reason, split_reason
+from projections.explain_text import people, recipient_sentence, shared_reason, split_reason
 
 if TYPE_CHECKING:
     from projections.explain_story import TaskStory
@@ -52,7 +52,7 @@ def write_entry(e: Aggregate.Event, at: str) -> dict[str, Any] | None:
         return {
             **base,
             "kind": "written",
-            "detail": f"{e.sobject} {verb} with {len(e.who_ids)} people",
+            "detail": f"{e.sobject} {verb} with {people(len(e.who_ids))}",
         }
     if isinstance(e, EmailActivity.RelationAdded):
         return {**base, "kind": "related", "relation_id": e.relation_id}

@@ -103,14 +103,15 @@ def what_sentence(task: dict[str, Any], activity: dict[str, Any], settings: Sett
     rule, what = task.get("what_rule"), task.get("what_id")
     account, considered = task.get("account_id"), len(task.get("opportunities_considered") or ())
     qualifier = _qualifier(settings)
+    record = task.get("sobject") or "Task"
     if rule == "R10a":
         return (
-            f"Opportunity mode 'account': one Task for each {qualifier} Opportunity of the "
+            f"Opportunity mode 'account': one {record} for each {qualifier} Opportunity of the "
             f"primary's Account {account}; this one is related to Opportunity {what} (R10a)."
         )
     if rule == "R10b":
         return (
-            f"Opportunity mode 'contact_role': one Task for each {qualifier} Opportunity on "
+            f"Opportunity mode 'contact_role': one {record} for each {qualifier} Opportunity on "
             f"which the primary has a contact role; this one is related to {what} (R10b)."
         )
     if rule == "R10c":
@@ -121,7 +122,7 @@ def what_sentence(task: dict[str, Any], activity: dict[str, Any], settings: Sett
     if rule == "R10d":
         return "The primary has no Opportunity and no Account: WhatId is empty (R10d)."
     if rule == "R9":
-        return "A Lead's Task is related to no record: WhatId is empty (R9)."
+        return f"A Lead's {record} is related to no record: WhatId is empty (R9)."
     if rule == "R13":
         related = activity.get("related_to") or {}
         return (
@@ -147,3 +148,8 @@ def warning_entry(raw: str, members_accounts: list[str]) -> dict[str, Any]:
     else:
         entry["explanation"] = raw
     return entry
+
+
+def people(count: int) -> str:
+    """`1 person`, `3 people`."""
+    return f"{count} person" if count == 1 else f"{count} people"

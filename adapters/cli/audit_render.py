@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from projections.explain_text import people
+
 SHOWN_CONTACTS = 10
 
 
@@ -35,18 +37,18 @@ def print_explain(doc: dict[str, Any]) -> None:
 
 
 def _recipients(out: Console, doc: dict[str, Any]) -> None:
-    people = doc["recipients"]
+    recipients = doc["recipients"]
     resolution = doc["resolution"]
     if resolution is None:
         out.print("\n[bold]Recipients[/]: not resolved yet (the sync has not reached it).")
         return
-    counts = Counter(r["outcome"] for r in people)
+    counts = Counter(r["outcome"] for r in recipients)
     summary = ", ".join(f"{n} {o}" for o, n in counts.items())
     out.print(
-        f"\n[bold]Recipients[/] ({len(people)}: {summary}; settings v{resolution['settings_version']})"
+        f"\n[bold]Recipients[/] ({len(recipients)}: {summary}; settings v{resolution['settings_version']})"
     )
     contacts = 0
-    for r in people:
+    for r in recipients:
         contacts += r["outcome"] == "contact"
         if r["outcome"] == "contact" and contacts > SHOWN_CONTACTS:
             continue
@@ -67,7 +69,7 @@ def _task(out: Console, t: dict[str, Any]) -> None:
         out.print(f"  Subject: {escape(t['subject'])}")
     batch, primary = t["batch"], t["primary"] or {}
     out.print(
-        f"  Batch {batch['index'] + 1} of {batch['count']} · {t['member_count']} people · "
+        f"  Batch {batch['index'] + 1} of {batch['count']} · {people(t['member_count'])} · "
         f"primary {escape(str(primary.get('address')))} ({primary.get('id')})"
     )
     out.print(f"  {escape(batch['explanation'])}")
@@ -103,7 +105,7 @@ def _timeline(out: Console, t: dict[str, Any]) -> None:
         if w["kind"] == "related":
             if w is related[0]:
                 out.print(
-                    f"  {w['at']}  related {len(related)} more people to {w['salesforce_id']}"
+                    f"  {w['at']}  related {people(len(related))} more to {w['salesforce_id']}"
                 )
             continue
         text = f"  {w['at']}  {w['kind']}"
@@ -125,7 +127,7 @@ def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:
         out.print(
             f"  {s['sobject']} {s['salesforce_id'] or 'not written'} · {s['status']} · "
             f"WhoId {s['who_id']} · WhatId {s['what_id'] or '(empty)'} by {s['what_rule']} · "
-            f"batch {s['batch_index'] + 1}/{s['batch_count']} ({s['member_count']} people) · "
+            f"batch {s['batch_index'] + 1}/{s['batch_count']} ({people(s['member_count'])}) · "
             f"{s['sync_key']}"
         )
 
