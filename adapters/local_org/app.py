@@ -15,6 +15,7 @@ from adapters.local_org.faults import Faults
 from adapters.local_org.org_source import StoreSource
 from adapters.local_org.protocol import Disconnect, Request, Response, error_response
 from adapters.local_org.records import Writer
+from adapters.local_org.rest_bulk import Jobs
 from adapters.local_org.rest_query import Cursors
 from adapters.local_org.routes import DATA_PATH, Ctx, dispatch
 from adapters.local_org.store import Store
@@ -39,6 +40,7 @@ class OrgApp:
         self.faults = faults or Faults()
         self.metadata_readable = True
         self.cursors = Cursors()
+        self.jobs = Jobs()
         with self.store.transaction():
             self.shared = settings_change.settle_shared(self.store, shared)
             self.user_id = settings_change.ensure_user(self.store)
@@ -140,7 +142,7 @@ class OrgApp:
             with self.store.transaction():
                 ctx = Ctx(self, match.group(1), Writer(self.store, self.shared, self.user_id))
                 writes = request.method in ("POST", "PATCH", "PUT", "DELETE")
-                single = "/composite" not in request.path
+                single = "/composite" not in request.path and "/jobs/" not in request.path
                 if writes and single and self.faults.fires("UNABLE_TO_LOCK_ROW"):
                     raise SfError(
                         "UNABLE_TO_LOCK_ROW",

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from adapters.local_org import rest_collections, rest_composite, rest_query, rest_sobjects
+from adapters.local_org import (
+    rest_bulk,
+    rest_collections,
+    rest_composite,
+    rest_query,
+    rest_sobjects,
+)
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.records import Writer
@@ -60,6 +66,13 @@ _route("GET", f"/composite/sobjects/{_NAME}", rest_collections.retrieve)
 _route("PATCH", f"/composite/sobjects/{_NAME}/(?P<field>[^/]+)", rest_collections.upsert)
 _route("POST", "/composite", rest_composite.composite)
 _route("GET", "/limits", rest_sobjects.limits)
+_JOB = "/jobs/ingest/(?P<job_id>[^/]+)"
+_route("GET POST", "/jobs/ingest", rest_bulk.jobs)
+_route("GET PATCH DELETE", _JOB, rest_bulk.job)
+_route("PUT", f"{_JOB}/batches", rest_bulk.upload)
+_route(
+    "GET", f"{_JOB}/(?P<kind>successfulResults|failedResults|unprocessedrecords)", rest_bulk.results
+)
 
 
 def dispatch(ctx: Ctx, request: Request, rest: str) -> Response:
