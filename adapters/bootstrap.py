@@ -30,16 +30,15 @@ class Engine:
 
     def gateway(self) -> Any:
         if self._gateway is None:
-            from adapters.salesforce.connect import connect, renewer
-            from adapters.salesforce.gateway import SimpleSalesforceGateway
+            from adapters.salesforce import open_gateway
 
             settings = self.app.settings()
-            self._gateway = SimpleSalesforceGateway(
-                connect(self.salesforce_url, self.env),
+            self._gateway = open_gateway(
+                self.salesforce_url,
+                self.env,
                 external_id_field=settings.external_id_field,
                 shared=lambda: self.app.settings().shared_in_effect,
                 budget_percent=settings.api_budget_percent,
-                renew=renewer(self.salesforce_url, self.env),
             )
         return self._gateway
 
