@@ -37,7 +37,10 @@ class Engine:
                 self.salesforce_url,
                 self.env,
                 external_id_field=settings.external_id_field,
-                shared=lambda: self.app.settings().shared_in_effect,
+                # The plan decides whether a Task is shared; sending its TaskWhoIds always means
+                # an org without shared activities refuses it (R18 re-plans), never that the
+                # secondary contacts are silently left out.
+                shared=lambda: True,
                 budget_percent=settings.api_budget_percent,
             )
         return self._gateway
