@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 
 _SUFFIX_ALPHABET = string.ascii_uppercase + "012345"
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -29,6 +30,7 @@ def make_id(prefix: str, number: int) -> str:
     return id15 + case_suffix(id15)
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_id(value: str) -> str | None:
     """The 18-character id for a 15- or 18-character id in any letter case, None if malformed."""
     if len(value) not in (15, 18) or not set(value) <= _ALNUM:

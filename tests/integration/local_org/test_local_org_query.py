@@ -221,3 +221,23 @@ def test_dates_round_trip_as_salesforce_strings(sf: Salesforce) -> None:
     row = sf.query(f"SELECT ActivityDate, CreatedDate FROM Task WHERE Id = '{task}'")["records"][0]
     assert row["ActivityDate"] == "2026-03-04"
     assert len(row["CreatedDate"]) == len("2026-01-31T10:00:00.000+0000")
+
+
+def test_control_character_and_unicode_escapes(sf: Salesforce) -> None:
+    """Escapes as Salesforce defines them: \\n \\t \\" \\' \\\\ and \\uXXXX."""
+    subject = "line1\nline2\t\"q\" 's' back\\slash ü"
+    task = sf.Task.create({"Subject": subject})["id"]
+    assert _ids(sf, format_soql("SELECT Id FROM Task WHERE Subject = {}", subject)) == [task]
+    assert _ids(sf, "SELECT Id FROM Task WHERE Subject LIKE '%slash \\u00fc'") == [task]
+
+
+def test_ordering_comparisons_and_nulls_first(sf: Salesforce, data: dict[str, Any]) -> None:
+    opps = data["opps"]
+    mine = f"SELECT Id FROM Opportunity WHERE AccountId = '{data['account']}' AND"
+    assert _ids(sf, f"{mine} Amount < 100") == [opps[0]]
+    assert _ids(sf, f"{mine} Amount <= 100 ORDER BY Amount DESC") == [opps[1], opps[0]]
+    assert _ids(sf, f"{mine} CloseDate < 2026-02-15") == [opps[0]]
+    people = sf.query(
+        "SELECT Email FROM Contact WHERE Title IN ('odd', 'bulk') ORDER BY Email ASC NULLS FIRST LIMIT 1"
+    )
+    assert people["records"][0]["Email"] is None
