@@ -74,6 +74,10 @@ PROCESSING_HALTED_MESSAGE = (
 # --- Upsert by external id (facts 3.4) -------------------------------------------------------
 UPSERT_UPDATE_STATUS_FROM_VERSION = 46.0
 """An updating upsert answers 200 with a body on API >= 46.0, 204 before (UNCONFIRMED version)."""
+UPSERT_IGNORES_CREATE_ONLY_FIELDS = True
+"""An upsert that matches a record ignores fields that are createable but not updateable (e.g.
+TaskSubtype) instead of refusing them, so a re-sent upsert is idempotent (SOAP upsert behaves so;
+UNCONFIRMED for REST)."""
 EXTERNAL_ID_CASE_SENSITIVE = False
 """Activity_Sync_Key__c is unique case-insensitive here (Salesforce allows either)."""
 

@@ -42,7 +42,8 @@ def label(f: Field) -> str:
 
 
 def coerce_body(obj: SObjectType, body: dict[str, Any], shared: bool, op: str) -> dict[str, Any]:
-    """Field values of a create ("create") or update ("update") body, checked and normalised."""
+    """Field values of a body for `op` "create", "update" or "upsert-update", checked and
+    normalised."""
     values: dict[str, Any] = {}
     for key, raw in body.items():
         if key == "attributes":
@@ -58,7 +59,10 @@ def coerce_body(obj: SObjectType, body: dict[str, Any], shared: bool, op: str) -
                     ["Id"],
                 )
             continue
-        if (op == "create" and not f.create) or (op == "update" and not f.update):
+        if op == "upsert-update" and f.create and not f.update:
+            continue  # create-only fields of an upsert that updates are ignored (assumptions)
+        writable = f.create if op == "create" else f.update
+        if not writable:
             raise SfError(
                 "INVALID_FIELD_FOR_INSERT_UPDATE", _NOT_WRITABLE.format(name=f.name), [f.name]
             )

@@ -262,3 +262,15 @@ def test_concurrent_clients_are_served(local_org: LocalOrg) -> None:
         "SELECT COUNT() FROM Task WHERE Activity_Sync_Key__c LIKE 'concurrent-%'"
     )
     assert found["totalSize"] == 20
+
+
+def test_an_upsert_that_updates_ignores_create_only_fields(sf: Salesforce) -> None:
+    """R20: re-sending the same upsert (TaskSubtype included) is accepted and changes nothing."""
+    body = {"Subject": "again", "TaskSubtype": "Email"}
+    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body) == 201
+    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body | {"TaskSubtype": "Call"}) == 200
+    found = sf.query("SELECT TaskSubtype FROM Task WHERE Activity_Sync_Key__c = 'create-only'")
+    assert found["records"][0]["TaskSubtype"] == "Email"
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Task.upsert("Activity_Sync_Key__c/create-only", {"AccountId": None})
+    assert caught.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
