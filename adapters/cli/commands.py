@@ -34,3 +34,7 @@ ALL.append(replay)
 from adapters.cli.demo import demo  # noqa: E402
 
 ALL.append(demo)
+
+from adapters.cli.doctor import doctor  # noqa: E402
+
+ALL.append(doctor)

@@ -1,0 +1,188 @@
+"""`doctor`: every precondition of a working sync, each with a pass/fail line and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from adapters.bootstrap import Engine, build
+from adapters.sql import engine_for
+from adapters.work_queue import SqlWorkQueue
+from domain.errors import ActivitySyncError
+
+PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skipped"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    status: str  # pass | warn | fail | skipped
+    detail: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def run_checks(
+    store: str | None, salesforce: str | None, env: Mapping[str, str], serving: bool = False
+) -> list[Check]:
+    """Run every check in order; org checks are skipped when the org cannot be reached."""
+    checks: list[Check] = []
+    engine = _store_check(store, salesforce, env, checks)
+    if engine is None:
+        checks.append(Check("org", SKIP, "not checked: the store did not open"))
+    else:
+        try:
+            _org_checks(engine, checks)
+        finally:
+            engine.close()
+    checks.extend(_serving_checks(env, serving))
+    return checks
+
+
+def _store_check(
+    store: str | None, salesforce: str | None, env: Mapping[str, str], checks: list[Check]
+) -> Engine | None:
+    try:
+        engine = build(store, salesforce, env)
+        SqlWorkQueue(engine.app, engine_for(engine.location))
+        events = engine.app.recorder.max_notification_id() or 0
+        version = engine.app.settings().version
+    except Exception as error:  # noqa: BLE001 - any failure to open is the finding itself
+        checks.append(
+            Check(
+                "store",
+                FAIL,
+                f"the store does not open: {type(error).__name__}: {error}",
+                "check --store / ACTIVITY_SYNC_STORE (sqlite:///path or postgresql://...) "
+                "and that the database is reachable and writable",
+            )
+        )
+        return None
+    checks.append(
+        Check(
+            "store",
+            PASS,
+            f"{engine.location.kind} store opens: {events} events, "
+            f"settings version {version}, read models present",
+        )
+    )
+    return engine
+
+
+def _org_checks(engine: Engine, checks: list[Check]) -> None:
+    from adapters.salesforce.readiness import check_external_id, refusal_sentence
+    from projections.ports import SyncError
+
+    try:
+        gateway = engine.gateway()
+        usage = gateway.api_usage()
+    except ActivitySyncError as error:
+        sentence = (
+            refusal_sentence(error, engine.salesforce_url or "")
+            if isinstance(error, SyncError)
+            else str(error)
+        )
+        checks.append(Check("org connection", FAIL, sentence, _connection_fix(engine)))
+        checks.append(Check("org", SKIP, "the other org checks need a connection"))
+        return
+    checks.append(
+        Check("org connection", PASS, f"{gateway.instance_url} answers; the credentials work")
+    )
+    checks.append(
+        Check(
+            "API access",
+            PASS,
+            f"the REST API answers (/limits: {usage.used} of {usage.limit} daily calls used)",
+        )
+    )
+    settings = engine.app.settings()
+    for sobject in ("Task", "Event"):
+        checks.append(
+            _guarded(
+                f"external id on {sobject}",
+                lambda s=sobject: _external_id(
+                    gateway, s, settings.external_id_field, check_external_id
+                ),
+            )
+        )
+    checks.append(_guarded("shared activities", lambda: _shared(gateway, engine)))
+    checks.append(_budget(usage.used, usage.limit, settings.api_budget_percent))
+
+
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except ActivitySyncError as error:
+        return Check(name, FAIL, str(error), "see the message")
+
+
+def _external_id(gateway: Any, sobject: str, field: str, verify: Callable[..., None]) -> Check:
+    fields = gateway.describe(sobject)
+    try:
+        verify(fields, sobject, field)
+    except ActivitySyncError as error:
+        return Check(
+            f"external id on {sobject}", FAIL, f"{field} is not usable on {sobject}", str(error)
+        )
+    return Check(f"external id on {sobject}", PASS, f"{field} exists, External ID and Unique")
+
+
+def _shared(gateway: Any, engine: Engine) -> Check:
+    state = gateway.shared_activities()
+    engine.app.observe_shared_activities(state.enabled, state.source)
+    settings = engine.app.settings()
+    in_effect = "in effect" if settings.shared_in_effect else "not in effect"
+    said = f"the org has shared activities {'enabled' if state.enabled else 'disabled'}"
+    detail = f"{said}; engine switch '{settings.shared_activities}', so sharing is {in_effect}"
+    if state.source == "metadata_api":
+        return Check("shared activities", PASS, f"{detail} (read from the Metadata API)")
+    return Check(
+        "shared activities",
+        WARN,
+        f"{detail} (the Metadata API is not readable, so describe of Task was used)",
+        "grant the integration user Modify All Data (or Modify Metadata) so the setting is read "
+        "from ActivitiesSettings; describe works meanwhile",
+    )
+
+
+def _budget(used: int, limit: int, percent: int) -> Check:
+    share = limit * percent // 100
+    detail = f"{used} of {limit} daily calls used; the engine's share is {share} ({percent}%)"
+    if used >= share:
+        return Check(
+            "API budget",
+            FAIL,
+            detail + ": nothing left to spend today",
+            "wait for the rolling 24 hours to free calls, or raise api_budget_percent",
+        )
+    return Check("API budget", PASS, f"{detail}; {share - used} left")
+
+
+def _connection_fix(engine: Engine) -> str:
+    if not engine.salesforce_url:
+        return "set SALESFORCE_INSTANCE_URL (or --salesforce) and credentials"
+    return (
+        "check SALESFORCE_INSTANCE_URL and the credentials (SALESFORCE_SESSION_ID with "
+        "SALESFORCE_CA_BUNDLE for the local org; username, password and security token; or the "
+        "JWT bearer flow) and that the user has API Enabled"
+    )
+
+
+def _serving_checks(env: Mapping[str, str], serving: bool) -> list[Check]:
+    missing = WARN if not serving else FAIL
+    checks = []
+    for variable, purpose in (
+        ("ACTIVITY_SYNC_WEBHOOK_SECRET", "signs webhook deliveries"),
+        ("ACTIVITY_SYNC_ADMIN_TOKEN", "guards the console and its API"),
+    ):
+        present = bool(env.get(variable) or env.get(f"{variable}_FILE"))
+        status = PASS if present else missing
+        detail = f"{variable} is {'set' if present else 'not set'} ({purpose})"
+        fix = "" if present else f"set {variable} (or {variable}_FILE) before `activity-sync serve`"
+        checks.append(Check(variable.lower(), status, detail, fix))
+    return checks
