@@ -40,6 +40,9 @@ def locate(url: str | None) -> StoreLocation:
         raw_path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not raw_path:
             raise BadInput(f"store URL '{url}' names no file; use sqlite:///path/to/store.db")
+        if raw_path == ":memory:":  # events only, in this process (tests, throwaway runs)
+            env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
+            return StoreLocation(url, "sqlite", {**env, **transcoder}, "sqlite://")
         path = Path(raw_path).expanduser().resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         env = {
