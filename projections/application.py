@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from domain.activity import EmailActivity, activity_uuid
@@ -65,12 +65,13 @@ class ActivitySyncApp(Application[UUID]):
         result.accepted.extend(activity.id for activity, _ in items)
 
     def activity(self, source_id: str) -> EmailActivity | None:
-        return self._get(activity_uuid(source_id))
+        return self.activity_by_uuid(activity_uuid(source_id))
 
     def activity_by_uuid(self, aggregate_id: UUID) -> EmailActivity | None:
-        return self._get(aggregate_id)
+        found = self._get(aggregate_id)
+        return found if isinstance(found, EmailActivity) else None
 
-    def history(self, aggregate_id: UUID) -> list[Aggregate.Event]:
+    def history(self, aggregate_id: UUID) -> list[DomainEventProtocol[UUID]]:
         """Every stored event of one aggregate, oldest first (the audit story, R21)."""
         return list(self.events.get(aggregate_id))
 
@@ -93,7 +94,7 @@ class ActivitySyncApp(Application[UUID]):
         """The settings as they were at one version (replay's `--settings-version`)."""
         if version <= 0:
             return Settings()
-        aggregate = self.repository.get(SETTINGS_ID, version=version)
+        aggregate: Aggregate = self.repository.get(SETTINGS_ID, version=version)
         assert isinstance(aggregate, OrgSettings)
         return aggregate.current
 
@@ -111,5 +112,5 @@ class ActivitySyncApp(Application[UUID]):
             self.save(aggregate)
         return changed
 
-    def settings_history(self) -> Iterator[Aggregate.Event]:
+    def settings_history(self) -> Iterator[DomainEventProtocol[UUID]]:
         yield from self.events.get(SETTINGS_ID)

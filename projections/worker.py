@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
@@ -138,7 +139,7 @@ class SyncWorker:
         return summary
 
     def _pause(
-        self, run: SyncRun, summary: SyncSummary, ids: list, reason: str, detail: str
+        self, run: SyncRun, summary: SyncSummary, ids: list[UUID], reason: str, detail: str
     ) -> None:
         self.queue.release(self.options.owner, ids)
         summary.paused, summary.detail = reason, detail
@@ -146,7 +147,7 @@ class SyncWorker:
 
     # One chunk ------------------------------------------------------------------------
 
-    def _chunk(self, ids: Sequence, run: SyncRun, summary: SyncSummary) -> None:
+    def _chunk(self, ids: Sequence[UUID], run: SyncRun, summary: SyncSummary) -> None:
         calls_before = self.calls()
         loaded = (self.app.activity_by_uuid(i) for i in ids)
         activities = [a for a in loaded if isinstance(a, EmailActivity)]
