@@ -28,6 +28,10 @@ UNSUPPORTED_OPERATION_CODE = "INVALID_TYPE_FOR_OPERATION"
 """UNCONFIRMED: update/upsert of TaskRelation/EventRelation and any write to the read-only views
 TaskWhoRelation/EventWhoRelation: 400 (or per record) with this code."""
 
+DESCRIBE_JUNCTION_TYPE = "junctionidlist"
+"""UNCONFIRMED for REST describe: TaskWhoIds/EventWhoIds are described with this type (not
+filterable), and the TaskWhoRelations child relationship lists them in junctionIdListNames."""
+
 RELATION_KEY_PREFIXES = {
     "TaskRelation": "0RT",
     "TaskWhoRelation": "0RT",  # a view over TaskRelation: it shows the TaskRelation's id

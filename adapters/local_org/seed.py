@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceError
 
 from domain.errors import ActivitySyncError
 
@@ -74,9 +76,16 @@ def seed(sf: Salesforce, plan: list[SeedRecord]) -> dict[str, dict[str, str]]:
             | {k: _resolve(v, created) for k, v in r.fields.items()}
             for r in batch
         ]
-        results: list[dict[str, Any]] = sf.restful(  # type: ignore[assignment]
-            "composite/sobjects", method="POST", json={"allOrNone": True, "records": records}
-        )
+        try:
+            results: list[dict[str, Any]] = sf.restful(  # type: ignore[assignment]
+                "composite/sobjects", method="POST", json={"allOrNone": True, "records": records}
+            )
+        except SalesforceError as error:
+            raise ActivitySyncError(
+                f"seed refused by the org: {error.status} {error.content}"
+            ) from error
+        except requests.RequestException as error:
+            raise ActivitySyncError(f"cannot reach the org: {error}") from error
         failures = [
             f"{r.ref}: {e.get('statusCode')} {e.get('message')}"
             for r, result in zip(batch, results, strict=True)
