@@ -38,3 +38,7 @@ ALL.append(demo)
 from adapters.cli.doctor import doctor  # noqa: E402
 
 ALL.append(doctor)
+
+from adapters.cli.serve import serve  # noqa: E402
+
+ALL.append(serve)

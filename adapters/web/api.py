@@ -1,0 +1,220 @@
+"""The JSON API under /api: health, failures and retries, search and explain, settings, replay, webhook."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from adapters.cli.audit import explain_document, stats_for
+from adapters.cli.settings import history_rows, show_document
+from adapters.rejections import newest_rejections
+from adapters.views import catch_up
+from adapters.web import actions, address_index, queries, webhook
+from adapters.web import models as m
+from adapters.web.console import Console, health_document
+
+WHO = "console"
+AUTH = {401: {"model": m.Problem, "description": "the admin token is missing or wrong"}}
+CHANGE = {
+    **AUTH,
+    400: {"model": m.Problem, "description": "bad input"},
+    403: {"model": m.Problem, "description": "missing CSRF token (send the bearer header)"},
+}
+MISSING = {404: {"model": m.Problem, "description": "nothing has that id"}}
+
+router = APIRouter(prefix="/api", responses=AUTH)
+
+
+def console_of(request: Request) -> Console:
+    console: Console = request.app.state.console
+    return console
+
+
+ConsoleDep = Annotated[Console, Depends(console_of)]
+
+
+@router.get("/health", response_model=m.Health, tags=["health"])
+def health(console: ConsoleDep) -> dict[str, Any]:
+    """Backlog, written today, Tasks avoided by sharing, API budget, failures by code, org state."""
+    return health_document(console)
+
+
+@router.get("/stats", tags=["health"])
+def stats(console: ConsoleDep) -> dict[str, Any]:
+    """The same document as `activity-sync stats --json` (R23)."""
+    return stats_for(console.app, console.views)
+
+
+@router.get("/failures", response_model=m.FailureList, tags=["failures"])
+def failures(
+    console: ConsoleDep,
+    code: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Records Salesforce refused for good (with its code and message), newest first."""
+    catch_up(console.app, console.views)
+    total, rows = queries.failures(console.views, code or None, limit, offset)
+    codes = queries.failure_codes(console.views)
+    return {"total": total, "code": code or None, "codes": codes, "failures": rows}
+
+
+@router.post(
+    "/failures/retry",
+    response_model=m.RetryReply,
+    tags=["failures"],
+    responses={**CHANGE, **MISSING},
+)
+def retry(console: ConsoleDep, order: m.RetryRequest) -> dict[str, Any]:
+    """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
+    result = actions.retry(
+        console.app, console.views, WHO, code=order.code, sync_keys=order.sync_keys
+    )
+    console.sync.wake()
+    return result.to_dict()
+
+
+@router.get("/search", response_model=m.SearchReply, tags=["explain"])
+def search(
+    console: ConsoleDep, q: Annotated[str, Query(min_length=1, max_length=500)]
+) -> dict[str, Any]:
+    """Activities that name an email address; any other text is looked up as an id by explain."""
+    query = q.strip()
+    if "@" in query:
+        matches = address_index.search(console.app, console.views, query)
+        return {"query": query, "kind": "email", "matches": matches}
+    return {"query": query, "kind": "id", "matches": []}
+
+
+@router.get("/explain/{ident:path}", tags=["explain"], responses=MISSING)
+def explain(console: ConsoleDep, ident: str) -> dict[str, Any]:
+    """Exactly the document of `activity-sync explain ID --json` (R21, docs/explain-schema.json)."""
+    return explain_document(console.app, console.views, ident)
+
+
+@router.get("/rejected", tags=["failures"])
+def rejected(
+    console: ConsoleDep, limit: Annotated[int, Query(ge=0, le=10_000)] = 50
+) -> dict[str, Any]:
+    """Kept bad input (ingest lines and webhook items), newest first, as `rejected --json`."""
+    kept = newest_rejections(console.app, limit or None)
+    return {"total": kept.total, "rejected": [line.to_dict() for line in kept.lines]}
+
+
+@router.get("/settings", response_model=m.SettingsDocument, tags=["settings"])
+def settings(console: ConsoleDep) -> dict[str, Any]:
+    """Current values, defaults, shared-activities state and every version (R16, R17)."""
+    rows = history_rows(console.app.settings_history())
+    return {**show_document(console.app.settings(), rows), "history": rows}
+
+
+@router.post("/settings", response_model=m.SettingChanged, tags=["settings"], responses=CHANGE)
+def change_setting(console: ConsoleDep, change: m.SettingChange) -> dict[str, Any]:
+    """Change one setting: the same event as `activity-sync settings set` (R16)."""
+    return actions.change_setting(console.app, change.key, change.value, WHO)
+
+
+@router.get("/replay/plans", response_model=list[m.PlanSummary], tags=["replay"])
+def plans(console: ConsoleDep) -> list[dict[str, Any]]:
+    """Replay plans made by this console, newest first."""
+    return console.plans.plans()
+
+
+@router.post(
+    "/replay/plans",
+    response_model=m.PlanSummary,
+    status_code=201,
+    tags=["replay"],
+    responses={**CHANGE, 502: {"model": m.Problem}, 503: {"model": m.Problem}},
+)
+def make_plan(
+    console: ConsoleDep, order: Annotated[m.PlanOrder | None, Body()] = None
+) -> dict[str, Any]:
+    """Plan a replay of the whole history under the current settings (R19); nothing changes."""
+    read_org = (order or m.PlanOrder()).read_org
+    return console.plans.make(console.app, read_org and console.has_org)
+
+
+@router.get(
+    "/replay/plans/{replay_id}", response_model=m.PlanDetail, tags=["replay"], responses=MISSING
+)
+def plan(
+    console: ConsoleDep,
+    replay_id: str,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """One plan: its basis, counts, and the activities it changes with each change."""
+    header = console.plans.header(replay_id)
+    entries = console.plans.entries(replay_id, limit, offset)
+    return {"plan": header, "activities": entries, "offset": offset, "limit": limit}
+
+
+@router.post(
+    "/replay/plans/{replay_id}/apply",
+    response_model=m.ApplyReply,
+    tags=["replay"],
+    responses={**CHANGE, **MISSING, 409: {"model": m.Problem, "description": "the plan is stale"}},
+)
+def apply(console: ConsoleDep, replay_id: str, order: m.ApplyOrder) -> dict[str, Any]:
+    """Append the plan's events; the background sync then writes them to the org."""
+    result = console.plans.apply(console.app, replay_id, order.force)
+    console.sync.wake()
+    return result
+
+
+@router.post(
+    "/activities",
+    status_code=202,
+    response_model=m.WebhookReply,
+    tags=["webhook"],
+    responses={
+        400: {"model": m.Problem, "description": "the body is not JSON at all"},
+        401: {"model": m.Problem, "description": "missing or wrong X-Activity-Sync-Signature"},
+        413: {"model": m.Problem, "description": "the body is over the size limit"},
+        503: {"model": m.Problem, "description": "no webhook secret is configured"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def receive_activities(request: Request) -> Any:
+    """Webhook: a signed JSON array or JSON Lines of activities, recorded exactly like `ingest`.
+
+    Sign the raw body: `X-Activity-Sync-Signature: sha256=<hex HMAC-SHA256>` with
+    ACTIVITY_SYNC_WEBHOOK_SECRET. Re-delivering an activity id is a duplicate, never a copy.
+    """
+    console = console_of(request)
+    secret = console.config.webhook_secret
+    if secret is None:
+        return _problem(503, "the webhook is off: set ACTIVITY_SYNC_WEBHOOK_SECRET and restart")
+    limit = console.config.max_body_bytes
+    try:
+        body = await webhook.read_limited(
+            request.stream(), request.headers.get("content-length"), limit
+        )
+    except webhook.TooLarge:
+        return _problem(413, f"the body is over the limit of {limit:,} bytes; send fewer items")
+    if not webhook.signature_ok(secret, body, request.headers.get(webhook.SIGNATURE_HEADER)):
+        return _problem(
+            401, "missing or wrong X-Activity-Sync-Signature (sha256=<hex HMAC of the body>)"
+        )
+    try:
+        report = await run_in_threadpool(webhook.ingest_body, console.app, body)
+    except webhook.NotJson as error:
+        return _problem(400, f"{error}: send a JSON array of activities or JSON Lines")
+    console.sync.wake()
+    return JSONResponse(webhook.response_document(report), status_code=202)
+
+
+def _problem(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)

@@ -1,0 +1,133 @@
+"""The console's parts wired together: the engine, the background sync, replay plans, the health document."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine as SqlEngine
+
+from adapters.bootstrap import Engine, build
+from adapters.cli.audit import stats_for
+from adapters.cli.settings import history_rows, show_document
+from adapters.sql import engine_for
+from adapters.web import queries
+from adapters.web.background import BackgroundSync, DisabledSync
+from adapters.web.config import ConsoleConfig
+from adapters.web.replays import PlanStore
+from adapters.web.security import Keys
+from projections.application import ActivitySyncApp
+from projections.worker import WorkerOptions
+
+
+@dataclass
+class Console:
+    """Everything a request needs; one per running console."""
+
+    engine: Engine
+    config: ConsoleConfig
+    keys: Keys
+    sync: BackgroundSync | DisabledSync
+    plans: PlanStore
+
+    @property
+    def app(self) -> ActivitySyncApp:
+        return self.engine.app
+
+    @property
+    def views(self) -> SqlEngine:
+        return engine_for(self.engine.location)
+
+    @property
+    def has_org(self) -> bool:
+        return bool(self.engine.salesforce_url)
+
+    def close(self) -> None:
+        self.sync.stop()
+        self.engine.close()
+
+
+def open_console(
+    config: ConsoleConfig,
+    store: str | None = None,
+    salesforce: str | None = None,
+    env: Mapping[str, str] | None = None,
+    worker: bool = True,
+    engine: Engine | None = None,
+) -> Console:
+    """Build the engine and the console around it (nothing is started yet)."""
+    engine = engine or build(store, salesforce, env)
+    engine.queue()  # creates the queue's tables, read by the health page
+    org_engine: list[Engine] = []
+
+    def replay_gateway() -> Any:
+        # Replay gets its own gateway: the background worker's is busy in its own thread.
+        if not org_engine:
+            org_engine.append(
+                build(engine.location.url, engine.salesforce_url, engine.env, app=engine.app)
+            )
+        return org_engine[0].gateway()
+
+    folder = config.plans_dir or Path(tempfile.mkdtemp(prefix="activity-sync-plans-"))
+    plans = PlanStore(Path(folder), replay_gateway if engine.salesforce_url else None)
+    sync: BackgroundSync | DisabledSync = DisabledSync()
+    if worker:
+        sync = BackgroundSync(
+            lambda: engine.worker(WorkerOptions(chunk_size=config.chunk_size)),
+            lambda: queries.ready_count(engine_for(engine.location)),
+            interval=config.worker_interval,
+        )
+    return Console(engine, config, Keys(config.admin_token), sync, plans)
+
+
+def health_document(console: Console) -> dict[str, Any]:
+    """Sync health: backlog, written today, sharing, API budget, failures, org state, worker."""
+    app, views = console.app, console.views
+    stats = stats_for(app, views)
+    settings = show_document(app.settings(), history_rows(app.settings_history()))
+    worker = console.sync.status()
+    since = queries.start_of_today()
+    codes = queries.failure_codes(views)
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "backlog": queries.backlog(views).to_dict(),
+        "synced_today": {"since": since.isoformat(), **queries.written_since(views, since)},
+        "avoided_by_sharing": {
+            **stats["avoided_by_sharing"],
+            "shared_tasks": stats["written"]["shared_tasks"],
+        },
+        "written": stats["written"],
+        "api": _api(stats["api"]),
+        "failures": {"records": sum(c["records"] for c in codes), "by_code": codes},
+        "rejected_lines": stats["rejected_lines"],
+        "shared_activities": {
+            "mode": settings["settings"]["shared_activities"],
+            "in_effect": settings["shared_activities_in_effect"],
+            "org_enabled": settings["org_shared_activities"],
+            "last_change": settings["org_observed"],
+            "last_read_at": worker["org_read_at"],
+            "last_read_source": worker["org_read_source"],
+        },
+        "settings_version": settings["version"],
+        "worker": worker,
+        "webhook_enabled": console.config.webhook_secret is not None,
+    }
+
+
+def _api(api: dict[str, Any]) -> dict[str, Any]:
+    latest = api.get("latest") or {}
+    return {
+        "budget_percent": api["budget_percent"],
+        "used": latest.get("used"),
+        "limit": latest.get("limit"),
+        "budget_calls": latest.get("budget_calls"),
+        "budget_used": latest.get("budget_used"),
+        "over_budget": bool(latest.get("over_budget")),
+        "at": latest.get("at"),
+        "calls": api["calls"],
+        "calls_per_email": api["calls_per_email"],
+    }
