@@ -82,7 +82,7 @@ def seed(sf: Salesforce, plan: list[SeedRecord]) -> dict[str, dict[str, str]]:
             )
         except SalesforceError as error:
             raise ActivitySyncError(
-                f"seed refused by the org: {error.status} {error.content}"
+                f"seed refused by the org: {error.status} {error.content!r}"
             ) from error
         except requests.RequestException as error:
             raise ActivitySyncError(f"cannot reach the org: {error}") from error
