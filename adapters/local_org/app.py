@@ -66,10 +66,10 @@ class OrgApp:
 
     def _count(self) -> bool:
         """Count one call; False when the daily limit is already spent."""
-        used, limit = self.usage()
-        if used >= limit:
-            return False
+        self.usage()  # rolls the day over
         with self._usage_lock:
+            if self._used >= self.api_limit:
+                return False
             self._used += 1
         self._save_usage()
         return True
