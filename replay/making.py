@@ -13,6 +13,7 @@ from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import OrgReader
+from replay.parallel import Workers, survey_in_parallel
 from replay.plan_file import PlanWriter
 from replay.planner import ActivityDiff
 from replay.stream import CHUNK_SIZE, Scope
@@ -29,6 +30,13 @@ class PlanRequest:
     reader: OrgReader | None = None
     chunk_size: int = CHUNK_SIZE
     skew: timedelta = DEFAULT_SKEW
+    workers: Workers | None = None  # several processes (each reads the org with its own reader)
+
+    @property
+    def reads_org(self) -> bool:
+        if self.workers is not None and self.workers.count > 1:
+            return self.workers.reader_factory is not None
+        return self.reader is not None
 
 
 def new_replay_id(now: datetime) -> str:
@@ -61,7 +69,10 @@ def make_plan(
             on_diff(diff)
 
     try:
-        found = survey(app, options, keep, progress)
+        if request.workers is not None and request.workers.count > 1:
+            found = survey_in_parallel(app, options, request.workers, keep, progress)
+        else:
+            found = survey(app, options, keep, progress)
     except BaseException:
         writer.discard()
         raise
@@ -73,7 +84,7 @@ def make_plan(
 def plan_header(
     replay_id: str, now: datetime, scope: Scope, request: PlanRequest, found: Survey
 ) -> dict[str, Any]:
-    read = request.reader is not None
+    read = request.reads_org
     return {
         "replay_id": replay_id,
         "created_at": now.isoformat(),

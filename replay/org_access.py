@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from adapters.salesforce import reads
+from adapters.salesforce import open_gateway, reads
 from domain.errors import BadInput
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
@@ -43,6 +43,20 @@ def org_reader(gateway: Any, org_shared: bool) -> OrgReader:
         )
 
     return read
+
+
+def gateway_reader(
+    salesforce_url: str | None,
+    env: dict[str, str],
+    external_id_field: str,
+    budget_percent: int,
+    org_shared: bool,
+) -> OrgReader:
+    """A reader on a gateway of its own (for planning worker processes; picklable by parts)."""
+    gateway = open_gateway(
+        salesforce_url, env, external_id_field=external_id_field, budget_percent=budget_percent
+    )
+    return org_reader(gateway, org_shared)
 
 
 def target_settings(app: ActivitySyncApp, version: int | None) -> Settings:

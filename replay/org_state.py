@@ -42,6 +42,11 @@ class Fingerprint:
         self._sum = (self._sum + int.from_bytes(digest, "big")) % _MODULUS
         self.records_found += 1
 
+    def merge(self, other: Fingerprint) -> None:
+        self.keys_asked += other.keys_asked
+        self.records_found += other.records_found
+        self._sum = (self._sum + other._sum) % _MODULUS
+
     @property
     def value(self) -> str:
         return f"{self.keys_asked}:{self.records_found}:{self._sum:064x}"

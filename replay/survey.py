@@ -7,9 +7,10 @@ and handed on as `ActivityDiff`s; then the chunk is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from uuid import UUID
 
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
@@ -31,6 +32,16 @@ class SurveyOptions:
 
 
 @dataclass
+class ChunkResult:
+    """What one chunk of activities gave: the diffs with something to do, and the reads."""
+
+    scanned: int = 0
+    not_yet_synced: int = 0
+    diffs: list[ActivityDiff] = field(default_factory=list)
+    fingerprint: Fingerprint = field(default_factory=Fingerprint)
+
+
+@dataclass
 class Survey:
     """The totals of one plan run."""
 
@@ -41,11 +52,16 @@ class Survey:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     fingerprint: Fingerprint = field(default_factory=Fingerprint)
 
-    def add(self, diff: ActivityDiff) -> None:
-        self.changed += 1
-        self.held += diff.held
-        for item in diff.items:
-            self.counts[item.kind] += 1
+    def add(self, chunk: ChunkResult, on_diff: Callable[[ActivityDiff], None]) -> None:
+        self.scanned += chunk.scanned
+        self.not_yet_synced += chunk.not_yet_synced
+        self.fingerprint.merge(chunk.fingerprint)
+        for diff in chunk.diffs:
+            self.changed += 1
+            self.held += diff.held
+            for item in diff.items:
+                self.counts[item.kind] += 1
+            on_diff(diff)
 
 
 def survey(
@@ -57,19 +73,25 @@ def survey(
     """Diff every activity in scope; `on_diff` receives each one that has something to do."""
     result = Survey()
     for ids in activity_chunks(app, options.scope, options.chunk_size):
-        loaded = load(app, ids)
-        org = read_org(options.reader, loaded, result.fingerprint) if options.reader else None
-        for item in loaded:
-            diff = diff_one(item, options, org)
-            result.scanned += 1
-            if diff is None:
-                result.not_yet_synced += 1
-            elif diff.changed:
-                result.add(diff)
-                on_diff(diff)
+        result.add(survey_chunk(app, options, ids), on_diff)
         if progress:
             progress(result.scanned)
     return result
+
+
+def survey_chunk(app: ActivitySyncApp, options: SurveyOptions, ids: Sequence[UUID]) -> ChunkResult:
+    """Load, read the org for, re-plan and diff one chunk of activities."""
+    chunk = ChunkResult()
+    loaded = load(app, ids)
+    org = read_org(options.reader, loaded, chunk.fingerprint) if options.reader else None
+    for item in loaded:
+        diff = diff_one(item, options, org)
+        chunk.scanned += 1
+        if diff is None:
+            chunk.not_yet_synced += 1
+        elif diff.changed:
+            chunk.diffs.append(diff)
+    return chunk
 
 
 def diff_one(

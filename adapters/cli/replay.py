@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from adapters.cli.main import Config
 from domain.errors import BadInput, NotFound
 from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan
-from replay.org_access import observe_org, org_reader, target_settings
+from replay.org_access import gateway_reader, observe_org, org_reader, target_settings
+from replay.parallel import Workers
 from replay.plan_file import read_header
 from replay.planner import ActivityDiff
 from replay.stream import parse_since
@@ -54,6 +56,9 @@ def replay() -> None:
 )
 @click.option("--chunk-size", default=500, show_default=True, help="Activities per chunk.")
 @click.option(
+    "--workers", default=1, show_default=True, help="Processes planning in parallel (large stores)."
+)
+@click.option(
     "--clock-skew",
     default=5.0,
     show_default=True,
@@ -69,22 +74,32 @@ def plan_command(
     as_json: bool,
     no_org: bool,
     chunk_size: int,
+    workers: int,
     clock_skew: float,
 ) -> None:
     """Show what replaying the history under the current (or given) settings would change."""
-    if chunk_size < 1:
-        raise BadInput("--chunk-size must be at least 1")
+    if chunk_size < 1 or workers < 1:
+        raise BadInput("--chunk-size and --workers must be at least 1")
     try:
         moment = parse_since(since) if since else None
     except ValueError as error:
         raise BadInput(f"--since: {error}") from None
     with _engine(config) as engine:
         _require_known(engine, activity_ids)
-        reader = None
+        reader, factory = None, None
         if not no_org:
             observe_org(engine.app, engine.gateway())
             settings = engine.app.settings()
-            reader = org_reader(engine.gateway(), bool(settings.org_shared_activities))
+            shared = bool(settings.org_shared_activities)
+            reader = org_reader(engine.gateway(), shared)
+            factory = partial(
+                gateway_reader,
+                engine.salesforce_url,
+                dict(engine.env),
+                settings.external_id_field,
+                settings.api_budget_percent,
+                shared,
+            )
         request = PlanRequest(
             settings=target_settings(engine.app, settings_version),
             since=moment,
@@ -92,6 +107,7 @@ def plan_command(
             reader=reader,
             chunk_size=chunk_size,
             skew=timedelta(seconds=clock_skew),
+            workers=Workers(workers, engine.location.url, factory),
         )
         shown: list[ActivityDiff] = []
         keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731

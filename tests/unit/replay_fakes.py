@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sync_fakes import FakeOrg
 
@@ -161,3 +162,25 @@ def sent(activity_id: str, *to: str) -> tuple[Activity, str]:
 
 def contacts(n: int, start: int = 0) -> list[str]:
     return [f"c{i}@acme.example" for i in range(start, start + n)]
+
+
+def dump_org(org: ReadableOrg, path: Path) -> None:
+    """The org's records in a JSON file, for readers in other processes."""
+    import json
+
+    path.write_text(json.dumps({k: org.as_record(k).__dict__ for k in org.records}))
+
+
+def file_reader(path: Path) -> Callable[[Sequence[str], str], list[OrgRecord]]:
+    """An org reader over a `dump_org` file (built inside a planning worker process)."""
+    import json
+
+    records = {
+        k: OrgRecord(**{**v, "who_ids": tuple(v["who_ids"])})
+        for k, v in json.loads(path.read_text()).items()
+    }
+
+    def read(keys: Sequence[str], sobject: str = "Task") -> list[OrgRecord]:
+        return [records[k] for k in keys if k in records]
+
+    return read

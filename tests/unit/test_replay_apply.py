@@ -185,3 +185,29 @@ def test_a_plan_without_the_org_compares_with_the_record_only(rig, tmp_path):
 
     assert header["basis"]["org_read"] is False and rig.org.fetches == []
     assert apply_plan(rig.app, str(tmp_path / "plan.json"), None).applied == 3
+
+
+def test_several_processes_write_the_same_plan_as_one(rig, tmp_path):
+    """Parallel planning: same entries in the same order, same counts and org fingerprint."""
+    from functools import partial
+
+    from replay_fakes import dump_org, file_reader
+
+    from replay.parallel import Workers
+
+    rig.org.support_disables_shared()
+    rig.observe()
+    dump_org(rig.org, tmp_path / "org.json")
+    reader = file_reader(tmp_path / "org.json")
+    factory = partial(file_reader, tmp_path / "org.json")
+    one = PlanRequest(rig.app.settings(), reader=reader, chunk_size=1)
+    two = PlanRequest(rig.app.settings(), chunk_size=1, workers=Workers(2, rig.url, factory))
+
+    header_one, _ = make_plan(rig.app, one, tmp_path / "one.json")
+    header_two, _ = make_plan(rig.app, two, tmp_path / "two.json")
+
+    assert header_two["basis"] == header_one["basis"] and header_two["basis"]["org_read"]
+    assert header_two["counts"] == header_one["counts"]
+    entries = [e.to_dict() for e in read_entries(tmp_path / "two.json")]
+    assert entries == [e.to_dict() for e in read_entries(tmp_path / "one.json")]
+    assert len(entries) == 3

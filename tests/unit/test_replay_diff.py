@@ -11,7 +11,7 @@ from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.ports import OrgRecord
 from replay.drift import canonical_id, edited_reason, same_id
-from replay.planner import ActivityDiff, diff_activity, with_adoptions
+from replay.planner import ActivityDiff, diff_activity, plain, with_adoptions
 
 SHARED = Settings(shared_activities="on")
 WRITTEN_AT = datetime(2026, 11, 2, 12, tzinfo=UTC)
@@ -166,3 +166,11 @@ def test_an_activity_diff_survives_the_plan_file():
     found = diff(activity, replace(SHARED, shared_activities="off", version=2), org)
 
     assert ActivityDiff.from_dict(found.to_dict()) == found
+
+
+def test_the_fast_task_dict_equals_the_domains_own():
+    """`plain` skips asdict's deep copy; it must stay equal to PlannedTask.to_dict."""
+    aggregate, directory = email(60)
+    tasks = plan_activity(aggregate.model, directory, SHARED).tasks
+
+    assert [plain(t) for t in tasks] == [t.to_dict() for t in tasks]

@@ -1,0 +1,72 @@
+"""Planning with several processes: chunks of activities surveyed in parallel, in order.
+
+The planner and the decoding of the log are CPU-bound; on a machine with spare cores the
+plan of a large history is made by N worker processes, each with its own connection to
+the store and to the org. The parent streams the activity ids, writes the diffs in the
+order of the log and sums the fingerprints (order-independent), so the plan document is
+the same as a single process would write.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+from uuid import UUID
+
+from adapters.persistence import open_app
+from projections.application import ActivitySyncApp
+from replay.org_state import OrgReader
+from replay.planner import ActivityDiff
+from replay.stream import activity_chunks
+from replay.survey import ChunkResult, Survey, SurveyOptions, survey_chunk
+
+_STATE: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Workers:
+    """How to set a worker process up: the store URL and a picklable org reader factory."""
+
+    count: int
+    store_url: str
+    reader_factory: Callable[[], OrgReader] | None = None
+
+
+def survey_in_parallel(
+    app: ActivitySyncApp,
+    options: SurveyOptions,
+    workers: Workers,
+    on_diff: Callable[[ActivityDiff], None],
+    progress: Callable[[int], None] | None = None,
+) -> Survey:
+    """The same survey as `survey.survey`, its chunks done by `workers.count` processes."""
+    result = Survey()
+    shared = replace(options, reader=None)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        workers.count, _start, (workers.store_url, shared, workers.reader_factory)
+    ) as pool:
+        for chunk in pool.imap(_survey, _hex_chunks(app, options)):
+            result.add(chunk, on_diff)
+            if progress:
+                progress(result.scanned)
+    return result
+
+
+def _hex_chunks(app: ActivitySyncApp, options: SurveyOptions) -> Iterator[list[str]]:
+    for ids in activity_chunks(app, options.scope, options.chunk_size):
+        yield [i.hex for i in ids]
+
+
+def _start(
+    store_url: str, options: SurveyOptions, reader_factory: Callable[[], OrgReader] | None
+) -> None:
+    _STATE["app"] = open_app(store_url)
+    reader = reader_factory() if reader_factory else None
+    _STATE["options"] = replace(options, reader=reader)
+
+
+def _survey(hexes: list[str]) -> ChunkResult:
+    return survey_chunk(_STATE["app"], _STATE["options"], [UUID(hex=h) for h in hexes])
