@@ -115,7 +115,7 @@ def _run_one(
 def _sub_ctx(ctx: Ctx, version: str) -> Ctx:
     from adapters.local_org.routes import Ctx as _Ctx
 
-    return _Ctx(ctx.app, version, ctx.writer, in_composite=True)
+    return _Ctx(ctx.app, version, ctx.writer)
 
 
 def _reply(

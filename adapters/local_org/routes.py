@@ -32,7 +32,6 @@ class Ctx:
     app: OrgApp
     version: str
     writer: Writer
-    in_composite: bool = False
 
     @property
     def shared(self) -> bool:
