@@ -145,3 +145,47 @@ class WorkQueue(ABC):
     @abstractmethod
     def pending_count(self) -> int:
         """Activities with work left (leased or not)."""
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """How posting one rule notice went (R26); `code` names a failure (http_503, timeout...)."""
+
+    delivered: bool
+    status: int | None = None
+    code: str = ""
+    message: str = ""
+    retryable: bool = False
+
+
+class NoticeSender(ABC):
+    """Posts a rule's notice to its receiver, signed; never raises for the receiver's answer."""
+
+    @abstractmethod
+    def send(self, url: str, body: Mapping[str, object], attempt: int) -> DeliveryResult:
+        """One attempt: 2xx delivered; 5xx, 408, 429, time-outs and connection errors retryable."""
+
+
+class NoticeQueue(ABC):
+    """Which rule notices still wait for delivery, and how far the notifier read the log."""
+
+    @abstractmethod
+    def position(self) -> int:
+        """The last notification id the notifier has judged (0 before the first run)."""
+
+    @abstractmethod
+    def enqueue(self, notices: Sequence[tuple[UUID, str, str]], position: int) -> None:
+        """Add (notice id, rule, sync key) as pending (known ones stay as they are) and
+        move the position, in one transaction."""
+
+    @abstractmethod
+    def claim(self, owner: str, limit: int, lease_seconds: float, due_only: bool) -> list[UUID]:
+        """Lease pending notices (only those whose back-off has passed when `due_only`)."""
+
+    @abstractmethod
+    def settle(self, notice_id: UUID, state: str, attempts: int, not_before: float) -> None:
+        """Record a notice's state after an attempt (pending with a back-off, delivered, failed)."""
+
+    @abstractmethod
+    def pending_count(self) -> int:
+        """Notices not yet delivered nor failed for good."""

@@ -42,3 +42,7 @@ ALL.append(doctor)
 from adapters.cli.serve import serve  # noqa: E402
 
 ALL.append(serve)
+
+from adapters.cli.rules import rules  # noqa: E402
+
+ALL.append(rules)

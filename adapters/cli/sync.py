@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.bootstrap import build
+from adapters.cli.rules import print_report
+from adapters.notices_run import notify_after_sync
 from projections.worker import SyncSummary, WorkerOptions
 
 
@@ -29,6 +31,7 @@ def sync(config, as_json: bool, follow: bool, interval: float, chunk_size: int) 
         while True:
             summary = _run_once(worker, engine.queue(), quiet=as_json)
             _report(summary, as_json)
+            _run_rules(engine, quiet=as_json)
             if not follow:
                 break
             time.sleep(interval)
@@ -36,6 +39,13 @@ def sync(config, as_json: bool, follow: bool, interval: float, chunk_size: int) 
         engine.close()
     if summary.paused == "org_unavailable" or summary.records_failed:
         raise SystemExit(1)
+
+
+def _run_rules(engine, quiet: bool) -> None:
+    """Rules (R26): judge the Tasks just written and post their notices; free while none exist."""
+    report = notify_after_sync(engine.app, engine.location, engine.env)
+    if report is not None and not quiet:
+        print_report(report, Console())
 
 
 def _run_once(worker, queue, quiet: bool) -> SyncSummary:

@@ -52,7 +52,7 @@ def holds(text: str, facts: dict[str, str | None] = FACTS) -> bool:
         ("Type in ('open', 'click')", False),
         ("Shared = true", True),
         ("Shared = 'false'", False),
-        ("Sobject = \"Task\"", True),
+        ('Sobject = "Task"', True),
     ],
 )
 def test_every_operator_compares_as_documented(text: str, expected: bool) -> None:
@@ -92,7 +92,7 @@ def test_and_binds_tighter_than_or_and_not_tightest() -> None:
 
 
 def test_quoted_values_keep_spaces_and_escaped_quotes() -> None:
-    facts = {**FACTS, "Subject": "Sent (New): It's \"done\""}
+    facts = {**FACTS, "Subject": 'Sent (New): It\'s "done"'}
     assert holds("Subject endswith 'It\\'s \"done\"'", facts)
     assert holds('Subject contains "\\"done\\""', facts)
 
