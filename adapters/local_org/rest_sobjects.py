@@ -57,7 +57,7 @@ def saved(ctx: Ctx, sobject: str, record_id: str, created: bool | None = None) -
 
 def resources(ctx: Ctx, request: Request) -> Response:
     base = f"/services/data/v{ctx.version}"
-    names = ("sobjects", "query", "queryAll", "composite", "limits")
+    names = ("sobjects", "query", "queryAll", "composite", "limits", "jobs")
     return Response(200, {name: f"{base}/{name}" for name in names})
 
 
