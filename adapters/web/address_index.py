@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Column, Engine, MetaData, String, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters import views
 from adapters.view_tables import activities, tasks, view_tracking
-from adapters.views import create_tables
 from domain.activity import EmailActivity
 from projections.application import ActivitySyncApp
 
@@ -53,7 +53,7 @@ def rows_of(event: Any) -> list[dict[str, str]]:
 def _prepare(engine: Engine) -> None:
     if str(engine.url) in _ready:
         return
-    create_tables(engine)
+    views.create_tables(engine)
     metadata.create_all(engine)
     with engine.begin() as conn:
         insert = _dialect(conn).insert(view_tracking).values(name=NAME, notification_id=0)
@@ -113,6 +113,7 @@ def search(
     app: ActivitySyncApp, engine: Engine, email: str, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Activities naming `email` (newest first) with their outcome and their records' count."""
+    views.catch_up(app, engine)
     catch_up(app, engine)
     records = (
         select(func.count()).where(tasks.c.activity_uuid == activities.c.uuid).scalar_subquery()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +45,11 @@ class Running:
         return self.client.post(
             "/api/activities", content=body, headers={**self.signed(body), **headers}
         )
+
+
+def with_fresh_client(running: Running) -> Running:
+    """The same console with a new client (no cookies): for tests sharing one store."""
+    return dataclasses.replace(running, client=TestClient(running.app, base_url=BASE))
 
 
 def refuse(store: Store, org: Org, source_id: str, to: list[str], code: str, message: str) -> str:
