@@ -44,8 +44,10 @@ def record_body(task: PlannedTask, external_id_field: str, shared_on: bool) -> d
 
 
 def sends_who_ids(task: PlannedTask, shared_on: bool) -> bool:
-    """TaskWhoIds only for a shared Task of several people, and never with shared activities off."""
-    return shared_on and task.sobject == "Task" and task.shared and len(task.who_ids) > 1
+    """TaskWhoIds for every shared Task, never for an individual one nor with shared activities
+    off. A shared batch of one sends it too: on an update it replaces the people an earlier
+    plan related (batch size cut to 1 by replay, R19), which the org would otherwise keep."""
+    return shared_on and task.sobject == "Task" and task.shared
 
 
 def items_for(tasks: Sequence[PlannedTask], external_id_field: str, shared_on: bool) -> list[Item]:

@@ -55,7 +55,13 @@ def test_never_task_who_ids_with_shared_activities_off() -> None:
     """R14: with shared activities off nothing mentions TaskWhoIds."""
     assert "TaskWhoIds" not in record_body(task(who=3, shared=True), FIELD, shared_on=False)
     assert "TaskWhoIds" not in record_body(task(who=1, shared=False), FIELD, shared_on=True)
-    assert "TaskWhoIds" not in record_body(task(who=1, shared=True), FIELD, shared_on=True)
+
+
+def test_a_shared_batch_of_one_still_sends_its_people_so_an_update_drops_the_others() -> None:
+    """R19: a replay that cuts a shared Task to its primary (batch size 1) must replace the
+    org's relations; without TaskWhoIds the update would keep the former secondaries."""
+    body = record_body(task(who=1, shared=True), FIELD, shared_on=True)
+    assert body["TaskWhoIds"] == ["003000000000000000"]
 
 
 def test_an_empty_what_id_is_left_out() -> None:
