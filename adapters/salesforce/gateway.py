@@ -12,7 +12,7 @@ from simple_salesforce.api import Salesforce
 from adapters.salesforce import deletes, lookups, probe, reads, writes
 from adapters.salesforce.chunking import STATEMENT_BUDGET
 from adapters.salesforce.retry import Backoff
-from adapters.salesforce.transport import Transport
+from adapters.salesforce.transport import BUDGET_RECHECK_SECONDS, Transport
 from domain.model import Directory, PlannedTask, WriteOutcome
 from projections.ports import (
     ApiUsage,
@@ -45,9 +45,12 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         backoff_cap: float = 30.0,
         timeout: float = 120.0,
         statement_budget: int = STATEMENT_BUDGET,
+        budget_recheck_seconds: float = BUDGET_RECHECK_SECONDS,
     ) -> None:
         backoff = Backoff(max_attempts, backoff_base, backoff_cap, sleep, random)
-        self.transport = Transport(sf, backoff, budget_percent, renew, timeout)
+        self.transport = Transport(
+            sf, backoff, budget_percent, renew, timeout, budget_recheck_seconds
+        )
         self.external_id_field = external_id_field
         self.shared = shared
         self.statement_budget = statement_budget

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -12,6 +13,8 @@ from adapters.salesforce.retry import Backoff
 from projections.ports import ApiUsage, BudgetExhausted, RetryableSyncError, SessionExpired
 
 T = TypeVar("T")
+# A spent budget is re-read from /limits at most this often (usage falls over a rolling day).
+BUDGET_RECHECK_SECONDS = 300.0
 
 
 class Transport:
@@ -24,6 +27,8 @@ class Transport:
         budget_percent: int | None = 70,
         renew: Callable[[], Salesforce] | None = None,
         timeout: float = 120.0,
+        budget_recheck_seconds: float = BUDGET_RECHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sf = sf
         self.backoff = backoff
@@ -32,7 +37,10 @@ class Transport:
         self.timeout = timeout
         self.calls_made = 0
         self.retries = 0
+        self.budget_recheck_seconds = budget_recheck_seconds
+        self.clock = clock
         self.usage: ApiUsage | None = None
+        self._usage_at = 0.0  # clock() when usage was last learnt from the org
         self._seen: object = sf.api_usage
         self._noted = False
 
@@ -79,6 +87,7 @@ class Transport:
         usage = api_usage.get("api-usage")
         if usage is not None:
             self.usage = ApiUsage(used=int(usage.used), limit=int(usage.total))
+            self._usage_at = self.clock()
             self._noted = True
 
     def _observe(self, api_usage: Mapping[str, Any]) -> None:
@@ -102,16 +111,28 @@ class Transport:
         self.usage = ApiUsage(
             used=int(daily["Max"]) - int(daily["Remaining"]), limit=int(daily["Max"])
         )
+        self._usage_at = self.clock()
         return self.usage
 
     def check_budget(self) -> None:
-        """R25: refuse a call that would pass the engine's share of the daily limit."""
+        """R25: refuse a call that would pass the engine's share of the daily limit.
+
+        A figure that says the share is spent is re-read from /limits once it is older than
+        `budget_recheck_seconds`: a long-running worker (`sync --follow`) resumes when the
+        org's usage falls or its limit is raised, instead of trusting a stale figure forever.
+        """
         if self.budget_percent is None:
             return
         usage = self.usage or self.read_limits()
-        share = usage.limit * self.budget_percent / 100
-        if usage.used + 1 > share:
+        if self._spent(usage) and self.clock() - self._usage_at >= self.budget_recheck_seconds:
+            usage = self.read_limits()
+        if self._spent(usage):
+            share = usage.limit * self.budget_percent / 100
             raise BudgetExhausted(usage.used, usage.limit, int(share))
+
+    def _spent(self, usage: ApiUsage) -> bool:
+        share = usage.limit * (self.budget_percent or 100) / 100
+        return usage.used + 1 > share
 
     # -- paths -----------------------------------------------------------------------------
     def data_path(self, relative: str) -> str:
