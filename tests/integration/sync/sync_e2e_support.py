@@ -142,6 +142,7 @@ class SyncCase:
     # Sync -------------------------------------------------------------------------------
 
     def engine(self) -> _Closing:
+        """The engine as the CLI builds it."""
         return _Closing(build(self.store_url, self.org.instance_url, env=self.org.environment()))
 
     def sync(

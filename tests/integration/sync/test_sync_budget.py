@@ -91,21 +91,27 @@ def test_a_tiny_api_limit_pauses_the_run_with_work_pending_until_the_limit_is_ra
     fresh_case: Any,
 ) -> None:
     """R25: with a 20-call limit and the default 70% share the engine stops at 14 calls,
-    says so and leaves the rest pending; once the limit is raised the next run finishes."""
+    says so and leaves the rest pending (a run soon after spends nothing); once the limit is
+    raised, the same worker (as `sync --follow` keeps it) re-reads /limits when its figure
+    is five minutes old, and finishes."""
     case: SyncCase = fresh_case(api_limit=20)
     emails = _crowd(case, 60)
     case.ingest(*emails)
+    now = [0.0]
     with case.engine() as engine:
-        paused = engine.worker(fast_options(chunk_size=10)).run()
-    state = case.org.state()
+        engine.gateway().transport.clock = lambda: now[0]
+        worker = engine.worker(fast_options(chunk_size=10))
+        paused = worker.run()
+        now[0] += 60
+        again = worker.run()
+        spent = case.org.state()["api_usage"]
+        case.org.set_usage(used=spent, limit=1000)
+        now[0] += 300
+        finished = worker.run()
 
     assert paused.paused == "budget" and "API budget reached" in (paused.detail or "")
-    assert 0 < paused.pending < 60
-    assert state["api_usage"] <= 14
-
-    case.org.set_usage(used=state["api_usage"], limit=1000)
-    finished = case.sync(fast_options(chunk_size=10))
-
+    assert 0 < paused.pending < 60 and spent <= 14
+    assert again.paused == "budget" and again.api_calls == 0
     assert finished.paused is None and finished.pending == 0
     assert paused.tasks_written + finished.tasks_written == 60
     _assert_each_planned_record_once(case, emails)
