@@ -10,7 +10,6 @@ from typing import Any
 import click
 import orjson
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.main import Config
@@ -140,20 +139,18 @@ def _print_list(rows: list[dict[str, Any]]) -> None:
     if not rows:
         console.print("No rules. Add one with `activity-sync rules add NAME --when ...`.")
         return
-    table = Table(title="rules (Name conditions judge the primary contact only)")
-    for column in ("name", "when", "where", "post", "added", "delivered", "pending", "failed"):
-        table.add_column(column, overflow="fold")
+    console.print("Name conditions judge each Task's primary contact only (R26).\n")
     for row in rows:
         notices = row["notices"]
-        table.add_row(
-            Text(row["name"]),
-            row["when"],
-            Text(row["where"]),
-            Text(row["url"]),
-            Text(f"{row['added_at'][:19]} by {row['added_by']}"),
-            *(str(notices[state]) for state in ("delivered", "pending", "failed")),
+        console.print(Text(row["name"], style="bold"), Text(f"{row['when']} where {row['where']}"))
+        console.print(Text(f"  posts to {row['url']}"))
+        console.print(
+            Text(
+                f"  added {row['added_at'][:19]} by {row['added_by']}; notices: "
+                f"{notices['delivered']} delivered, {notices['pending']} pending, "
+                f"{notices['failed']} failed"
+            )
         )
-    console.print(table)
 
 
 def _counts(found: dict[str, int]) -> dict[str, int]:
