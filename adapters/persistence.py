@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -14,6 +16,7 @@ from domain.errors import BadInput
 from projections.application import ActivitySyncApp
 
 DEFAULT_STORE = "sqlite:///activity-sync.db"
+CREATION_LOCK = "activity-sync:create:"  # + schema: the advisory lock key (hashed)
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,20 @@ def locate(url: str | None) -> StoreLocation:
 def open_app(url: str | None = None) -> ActivitySyncApp:
     """The application on the store named by `url` (tables are created when missing)."""
     location = locate(url)
-    if location.kind == "postgres" and location.schema:
-        _ensure_schema(location)
-    return ActivitySyncApp(env=location.env)
+    if location.kind != "postgres":
+        return ActivitySyncApp(env=location.env)
+    with creation_lock(location):
+        return ActivitySyncApp(env=location.env)
 
 
-def _ensure_schema(location: StoreLocation) -> None:
+@contextmanager
+def creation_lock(location: StoreLocation) -> Iterator[None]:
+    """Hold the store's advisory lock while its schema, tables and functions are created.
+
+    PostgreSQL's `CREATE ... IF NOT EXISTS` and `CREATE OR REPLACE FUNCTION` are not safe
+    to run at the same moment from several sessions (duplicate pg_type rows, "tuple
+    concurrently updated"), which is what several workers starting together do.
+    """
     import psycopg
 
     env = location.env
@@ -95,4 +106,8 @@ def _ensure_schema(location: StoreLocation) -> None:
         autocommit=True,
         connect_timeout=5,
     ) as connection:
-        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"')
+        schema = location.schema or "public"
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", [CREATION_LOCK + schema])
+        if location.schema:
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"')
+        yield  # closing the connection releases the lock
