@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from adapters.persistence import CREATION_LOCK
 from projections.application import ActivitySyncApp
 from projections.ports import WorkQueue
 
@@ -68,7 +69,22 @@ class SqlWorkQueue(WorkQueue):
         self.app = app
         self.engine = engine
         self.clock = clock
-        metadata.create_all(engine)
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        """Create the tables and the position row; several workers may start at once."""
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                key = {"key": CREATION_LOCK}
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key || current_schema()))"), key
+                )
+            metadata.create_all(connection)
+            connection.execute(
+                self._insert_ignoring_existing(work_tracking, "name").values(
+                    name=TRACKING_NAME, notification_id=0
+                )
+            )
 
     # Following the log ------------------------------------------------------------------
 
@@ -108,7 +124,9 @@ class SqlWorkQueue(WorkQueue):
         ]
         with self.engine.begin() as connection:
             if created:
-                connection.execute(self._insert_ignoring_existing(), created)
+                connection.execute(
+                    self._insert_ignoring_existing(work_items, "activity_id"), created
+                )
             if changed:
                 connection.execute(
                     work_items.update()
@@ -119,28 +137,21 @@ class SqlWorkQueue(WorkQueue):
                 )
             self._advance(connection, end)
 
-    def _insert_ignoring_existing(self):  # type: ignore[no-untyped-def]
+    def _insert_ignoring_existing(self, table: Table, key: str):  # type: ignore[no-untyped-def]
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        return insert(work_items).on_conflict_do_nothing(index_elements=["activity_id"])
+        return insert(table).on_conflict_do_nothing(index_elements=[key])
 
     def _advance(self, connection, end: int) -> None:  # type: ignore[no-untyped-def]
-        updated = connection.execute(
+        """Move the position forward (never back: another worker may be further on)."""
+        connection.execute(
             work_tracking.update()
             .where(work_tracking.c.name == TRACKING_NAME)
             .where(work_tracking.c.notification_id < end)
             .values(notification_id=end)
-        ).rowcount
-        if not updated:
-            exists = connection.execute(
-                select(func.count()).where(work_tracking.c.name == TRACKING_NAME)
-            ).scalar()
-            if not exists:
-                connection.execute(
-                    work_tracking.insert().values(name=TRACKING_NAME, notification_id=end)
-                )
+        )
 
     # Leases -------------------------------------------------------------------------------
 
