@@ -70,9 +70,10 @@ def failures(
 )
 def retry(console: ConsoleDep, order: m.RetryRequest) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
-    result = actions.retry(
-        console.app, console.views, WHO, code=order.code, sync_keys=order.sync_keys
-    )
+    if isinstance(order, m.RetryKeys):
+        result = actions.retry(console.app, console.views, WHO, sync_keys=order.sync_keys)
+    else:
+        result = actions.retry(console.app, console.views, WHO, code=order.code)
     console.sync.wake()
     return result.to_dict()
 
@@ -114,7 +115,7 @@ def settings(console: ConsoleDep) -> dict[str, Any]:
 @router.post("/settings", response_model=m.SettingChanged, tags=["settings"], responses=CHANGE)
 def change_setting(console: ConsoleDep, change: m.SettingChange) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
-    return actions.change_setting(console.app, change.key, change.value, WHO)
+    return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
 
 
 @router.get("/replay/plans", response_model=list[m.PlanSummary], tags=["replay"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from domain.settings import SETTABLE
 
 
 class Problem(BaseModel):
@@ -136,22 +138,25 @@ class FailureList(BaseModel):
     failures: list[FailedRecord]
 
 
-class RetryRequest(BaseModel):
+class RetryKeys(BaseModel):
+    """Retry these failed records."""
+
     model_config = ConfigDict(extra="forbid")
 
-    sync_keys: list[str] | None = Field(
-        default=None, min_length=1, max_length=1000, description="retry these failed records"
-    )
-    code: str | None = Field(
-        default=None, min_length=1, description="or every record failed with this code"
-    )
+    sync_keys: list[str] = Field(min_length=1, max_length=1000)
     confirm: Literal[True] = Field(description="must be true: the retry is deliberate")
 
-    @model_validator(mode="after")
-    def one_selection(self) -> RetryRequest:
-        if (self.sync_keys is None) == (self.code is None):
-            raise ValueError("give either sync_keys or code")
-        return self
+
+class RetryCode(BaseModel):
+    """Retry every record the org refused with this error code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=200)
+    confirm: Literal[True] = Field(description="must be true: the retry is deliberate")
+
+
+RetryRequest = RetryKeys | RetryCode
 
 
 class RetryReply(BaseModel):
@@ -176,12 +181,40 @@ class SearchReply(BaseModel):
     matches: list[SearchMatch]
 
 
-class SettingChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+_BOOLEAN = "^(true|false)$"
+# Values the schema promises to accept (the settings parser accepts a few more spellings).
+VALUE_PATTERNS: dict[str, str | None] = {
+    "shared_activities": "^(auto|on|off)$",
+    "opportunity_mode": "^(account|contact_role)$",
+    "include_closed_opportunities": _BOOLEAN,
+    "owned_opportunities_only": _BOOLEAN,
+    "batch_size": "^([1-9]|[1-4][0-9]|50)$",
+    "split_by_account": _BOOLEAN,
+    "include_bcc": _BOOLEAN,
+    "internal_domains": None,
+    "excluded": None,
+    "system_senders": None,
+    "api_budget_percent": "^([1-9]|[1-9][0-9]|100)$",
+    "external_id_field": "^[A-Za-z][A-Za-z0-9_]{0,36}__c$",
+}
 
-    key: str = Field(min_length=1, max_length=100)
-    value: str = Field(max_length=100_000, description="lists are comma-separated")
-    confirm: Literal[True] = Field(description="must be true: the change is deliberate")
+
+def _change_model(key: str) -> type[BaseModel]:
+    pattern = VALUE_PATTERNS[key]
+    description = "comma-separated" if pattern is None else f"matching {pattern}"
+    return create_model(
+        f"Change_{key}",
+        __config__=ConfigDict(extra="forbid"),
+        key=(Literal[key], ...),
+        value=(str, Field(max_length=100_000, pattern=pattern, description=description)),
+        confirm=(Literal[True], Field(description="must be true: the change is deliberate")),
+    )
+
+
+SettingChange = Annotated[
+    Union[tuple(_change_model(key) for key in SETTABLE)],  # noqa: UP007 - built at run time
+    Field(discriminator="key"),
+]
 
 
 class SettingChanged(BaseModel):

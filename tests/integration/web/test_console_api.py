@@ -174,8 +174,8 @@ def test_settings_change_through_the_api_is_the_same_event_as_the_cli(running: R
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"key": "nonsense", "value": "1", "confirm": True}, 400),
-        ({"key": "batch_size", "value": "51", "confirm": True}, 400),
+        ({"key": "nonsense", "value": "1", "confirm": True}, 422),
+        ({"key": "batch_size", "value": "51", "confirm": True}, 422),
         ({"key": "batch_size", "value": "5"}, 422),
         ({"key": "batch_size", "value": "5", "confirm": False}, 422),
     ],
