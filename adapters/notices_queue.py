@@ -100,7 +100,9 @@ class SqlNoticeQueue(NoticeQueue):
             .values(notification_id=position)
         )
 
-    def claim(self, owner: str, limit: int, lease_seconds: float, due_only: bool) -> list[UUID]:
+    def claim(
+        self, owner: str, limit: int, lease_seconds: float, due_only: bool, after: str = ""
+    ) -> list[UUID]:
         now = self.clock()
         token = uuid.uuid4().hex
         lock = "FOR UPDATE SKIP LOCKED" if self.engine.dialect.name == "postgresql" else ""
@@ -109,9 +111,9 @@ class SqlNoticeQueue(NoticeQueue):
             "UPDATE rule_notices SET lease_owner = :owner, lease_token = :token, "
             "lease_until = :until WHERE notice_id IN ("
             " SELECT notice_id FROM rule_notices"
-            f" WHERE state = :pending {due}"
+            f" WHERE state = :pending AND notice_id > :after {due}"
             " AND (lease_until IS NULL OR lease_until < :now)"
-            f" ORDER BY not_before, notice_id LIMIT :limit {lock})"
+            f" ORDER BY notice_id LIMIT :limit {lock})"
         )
         values = {
             "owner": owner,
@@ -120,11 +122,14 @@ class SqlNoticeQueue(NoticeQueue):
             "now": now,
             "limit": limit,
             "pending": PENDING,
+            "after": after,
         }
         with self.engine.begin() as connection:
             connection.execute(statement, values)
             rows = connection.execute(
-                select(rule_notices.c.notice_id).where(rule_notices.c.lease_token == token)
+                select(rule_notices.c.notice_id)
+                .where(rule_notices.c.lease_token == token)
+                .order_by(rule_notices.c.notice_id)
             ).scalars()
             return [UUID(hex=row) for row in rows]
 

@@ -159,16 +159,16 @@ class Notifier:
     # Delivering ----------------------------------------------------------------------------
 
     def deliver(self, rules: dict[str, Rule], report: NotifyReport, due_only: bool) -> None:
+        """One pass over the pending notices in id order: each is tried at most once a run."""
         if self.sender is None:
             return
-        options = self.options
+        options, after = self.options, ""
         while ids := self.queue.claim(
-            options.owner, options.claim_size, options.lease_seconds, due_only
+            options.owner, options.claim_size, options.lease_seconds, due_only, after
         ):
             for notice_id in ids:
                 self._deliver_one(notice_id, rules, report)
-            if len(ids) < options.claim_size:
-                break
+            after = ids[-1].hex
 
     def _deliver_one(self, notice_id: UUID, rules: dict[str, Rule], report: NotifyReport) -> None:
         assert self.sender is not None

@@ -179,8 +179,12 @@ class NoticeQueue(ABC):
         move the position, in one transaction."""
 
     @abstractmethod
-    def claim(self, owner: str, limit: int, lease_seconds: float, due_only: bool) -> list[UUID]:
-        """Lease pending notices (only those whose back-off has passed when `due_only`)."""
+    def claim(
+        self, owner: str, limit: int, lease_seconds: float, due_only: bool, after: str = ""
+    ) -> list[UUID]:
+        """Lease pending notices whose id (hex) sorts after `after`, in id order; only those
+        whose back-off has passed when `due_only`. A run walks forward, so it never takes a
+        notice it already tried."""
 
     @abstractmethod
     def settle(self, notice_id: UUID, state: str, attempts: int, not_before: float) -> None:

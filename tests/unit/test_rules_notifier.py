@@ -290,3 +290,19 @@ def test_a_lead_primary_is_judged_as_a_lead(store: Store) -> None:
     store.notifier().run()
     ((_, body, _),) = store.sender.posts
     assert body["primary"]["type"] == "Lead" and body["primary"]["email"] == "lee@lead.example"
+
+
+def test_one_run_tries_each_notice_once_even_ignoring_back_off(store: Store) -> None:
+    """`rules deliver --all` walks the queue once: a receiver that is down gets one post per
+    notice per run, not a burst that spends every attempt."""
+    store.add_rule("all", "Type = 'sent'")
+    store.sync(sent("m1", "ann@one.example"), sent("m2", "cat@one.example"))
+    store.sync(sent("m3", "bob@other.example"))
+    down = DeliveryResult(False, 503, "http_503", "answered 503", True)
+    store.sender.script = [down] * 10
+    notifier = store.notifier()
+    notifier.options.claim_size = 1
+    report = notifier.run(due_only=False)
+    assert (report.retrying, len(store.sender.posts)) == (3, 3)
+    assert store.notifier().run(due_only=False).retrying == 3
+    assert len(store.sender.posts) == 6
