@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import (
@@ -58,6 +59,14 @@ work_tracking = Table(
     Column("name", String(64), primary_key=True),
     Column("notification_id", Integer, nullable=False),
 )
+
+
+@dataclass(frozen=True)
+class Held:
+    """Work other workers hold: how many activities, and the earliest end of their leases."""
+
+    count: int
+    first_expiry: float | None
 
 
 class SqlWorkQueue(WorkQueue):
@@ -225,3 +234,15 @@ class SqlWorkQueue(WorkQueue):
                 select(func.count()).where(work_items.c.seen_version > work_items.c.settled_version)
             ).scalar()
         return int(found or 0)
+
+    def held_by_others(self, owner: str) -> Held:
+        """Pending activities that other workers hold now, and when the first lease runs out."""
+        pending = work_items.c.seen_version > work_items.c.settled_version
+        query = select(func.count(), func.min(work_items.c.lease_until)).where(
+            pending,
+            work_items.c.lease_until >= self.clock(),
+            work_items.c.lease_owner != owner,
+        )
+        with self.engine.connect() as connection:
+            count, first_expiry = connection.execute(query).one()
+        return Held(int(count or 0), first_expiry)
