@@ -14,22 +14,77 @@ from rich.table import Table
 from adapters.bootstrap import build
 from adapters.cli.rules import print_report
 from adapters.notices_run import notify_after_sync
-from projections.worker import SyncSummary, WorkerOptions
+from adapters.work_queue import SqlWorkQueue
+from domain.errors import BadInput
+from projections.worker import SyncSummary, SyncWorker, WorkerOptions
+
+_POLL_SECONDS = 1.0
+_COUNTS = (
+    "activities",
+    "resolved",
+    "tasks_written",
+    "events_written",
+    "records_failed",
+    "records_deferred",
+    "deleted",
+    "replanned",
+    "api_calls",
+)
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
 @click.option("--follow", is_flag=True, help="Keep watching for new input until interrupted.")
-@click.option("--interval", default=30.0, show_default=True, help="Seconds between --follow rounds.")
+@click.option(
+    "--interval", default=30.0, show_default=True, help="Seconds between --follow rounds."
+)
 @click.option("--chunk-size", default=1000, show_default=True, help="Activities per chunk.")
+@click.option(
+    "--worker-id",
+    default=None,
+    help="Name of this worker in the queue's leases (default: host:pid).",
+)
+@click.option(
+    "--lease-seconds",
+    default=600.0,
+    show_default=True,
+    help="How long a chunk stays this worker's; past it another worker may take it over.",
+)
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help="Before returning, wait for work other workers hold, and take over any whose lease runs out.",
+)
 @click.pass_obj
-def sync(config, as_json: bool, follow: bool, interval: float, chunk_size: int) -> None:
-    """Process everything pending: look people up, plan Tasks, write them, record the outcome."""
+def sync(
+    config,
+    as_json: bool,
+    follow: bool,
+    interval: float,
+    chunk_size: int,
+    worker_id: str | None,
+    lease_seconds: float,
+    wait: bool,
+) -> None:
+    """Process everything pending: look people up, plan Tasks, write them, record the outcome.
+
+    Several workers (processes, on one or several machines) may run at once on one
+    PostgreSQL store: each takes chunks under a lease, so none takes another's work,
+    and work a stopped worker held is taken over once its lease runs out.
+    """
+    if chunk_size < 1 or lease_seconds <= 0:
+        raise BadInput("--chunk-size must be at least 1 and --lease-seconds more than 0")
+    options = WorkerOptions(chunk_size=chunk_size, lease_seconds=lease_seconds)
+    if worker_id:
+        options.owner = worker_id
     engine = build(config.store, config.salesforce)
     try:
-        worker = engine.worker(WorkerOptions(chunk_size=chunk_size))
+        worker = engine.worker(options)
         while True:
             summary = _run_once(worker, engine.queue(), quiet=as_json)
+            if wait and not follow:
+                summary = _wait_for_others(worker, engine.queue(), summary, quiet=as_json)
             _report(summary, as_json)
             _run_rules(engine, quiet=as_json)
             if not follow:
@@ -39,6 +94,41 @@ def sync(config, as_json: bool, follow: bool, interval: float, chunk_size: int) 
         engine.close()
     if summary.paused == "org_unavailable" or summary.records_failed:
         raise SystemExit(1)
+
+
+def _wait_for_others(
+    worker: SyncWorker, queue: SqlWorkQueue, summary: SyncSummary, quiet: bool
+) -> SyncSummary:
+    """Until no other worker holds pending work: wait, and take over leases that run out."""
+    told = 0
+    while not summary.paused:
+        held = queue.held_by_others(worker.options.owner)
+        if not held.count or held.first_expiry is None:
+            break
+        if held.count != told and not quiet:
+            until = time.strftime("%H:%M:%S", time.localtime(held.first_expiry))
+            click.echo(
+                f"waiting for {held.count} activities other workers hold "
+                f"(the first lease runs out at {until})",
+                err=True,
+            )
+            told = held.count
+        pause = held.first_expiry - time.time()
+        if pause > 0:
+            time.sleep(min(pause, _POLL_SECONDS))
+        else:
+            summary = _added(summary, worker.run())
+    return summary
+
+
+def _added(first: SyncSummary, then: SyncSummary) -> SyncSummary:
+    """Two runs as one: counts add up; pending and any pause are the later run's."""
+    total = dataclasses.replace(then, failures=dict(first.failures))
+    for name in _COUNTS:
+        setattr(total, name, getattr(first, name) + getattr(then, name))
+    for code, count in then.failures.items():
+        total.failures[code] = total.failures.get(code, 0) + count
+    return total
 
 
 def _run_rules(engine, quiet: bool) -> None:
