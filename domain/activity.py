@@ -69,6 +69,7 @@ class EmailActivity(Aggregate):
             aggregate.written.pop(key, None)
             aggregate.failed.pop(key, None)
             aggregate.retired.discard(key)
+            aggregate.unconfirmed.pop(key, None)
 
     class TaskCreated(Aggregate.Event):
         """The org holds the record for this sync key (created, or updated in place)."""
@@ -134,10 +135,12 @@ class EmailActivity(Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, EmailActivity)
-            aggregate.batches.pop(self.sync_key, None)
+            planned = aggregate.batches.pop(self.sync_key, None)
             aggregate.failed.pop(self.sync_key, None)
             if self.delete_in_org and self.sync_key in aggregate.written:
                 aggregate.retired.add(self.sync_key)
+            elif self.delete_in_org and planned is not None:
+                aggregate.unconfirmed[self.sync_key] = str(planned.get("sobject") or "Task")
             else:
                 aggregate.written.pop(self.sync_key, None)
 
@@ -152,6 +155,7 @@ class EmailActivity(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, EmailActivity)
             aggregate.retired.discard(self.sync_key)
+            aggregate.unconfirmed.pop(self.sync_key, None)
             aggregate.written.pop(self.sync_key, None)
 
     def __init__(self, activity: dict[str, Any], source: str) -> None:
@@ -165,6 +169,10 @@ class EmailActivity(Aggregate):
         self.written: dict[str, str] = {}  # sync key -> Salesforce id
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
+        # Retired before any write was recorded: sync key -> sobject. A write that reached the
+        # org just before a crash left no record, so the org is asked by key and any such
+        # record deleted (R20: never a Task the plan no longer wants).
+        self.unconfirmed: dict[str, str] = {}
         self.attempts: dict[str, int] = {}  # sync key -> failed attempts so far
 
     @classmethod
@@ -202,10 +210,19 @@ class EmailActivity(Aggregate):
             if key in self.written and key not in self.failed
         ]
 
+    def pending_checks(self) -> list[tuple[str, str]]:
+        """(sync key, sobject) of retired records never recorded as written: delete if present."""
+        return [(k, s) for k, s in sorted(self.unconfirmed.items()) if k not in self.failed]
+
     @property
     def is_settled(self) -> bool:
         """Nothing left for the worker to do (everything written, failed for good, deleted)."""
-        return self.is_resolved and not self.pending_writes() and not self.pending_deletes()
+        return (
+            self.is_resolved
+            and not self.pending_writes()
+            and not self.pending_deletes()
+            and not self.pending_checks()
+        )
 
     # Commands --------------------------------------------------------------------
 
@@ -271,13 +288,15 @@ class EmailActivity(Aggregate):
             self.trigger_event(self.RetryRequested, sync_key=sync_key, requested_by=requested_by)
 
     def retire(self, sync_key: str, reason: str, replay_id: str | None) -> None:
+        """Planned or written records leave the plan; the org loses them too. A planned one
+        may be there although unrecorded (a crash after the write), so it is looked for."""
         if sync_key in self.batches or sync_key in self.written:
             self.trigger_event(
                 self.BatchRetired,
                 sync_key=sync_key,
                 reason=reason,
                 replay_id=replay_id,
-                delete_in_org=sync_key in self.written,
+                delete_in_org=True,
             )
 
     def task_deleted(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:

@@ -28,6 +28,7 @@ from projections.ports import (
     DirectoryLookup,
     PermanentSyncError,
     RetryableSyncError,
+    SyncError,
     TaskWriter,
     WorkQueue,
 )
@@ -323,6 +324,7 @@ class SyncWorker:
 
     def _delete_retired(self, activities: list[EmailActivity], summary: SyncSummary) -> None:
         work = [(a, key, sf_id) for a in activities for key, sf_id in a.pending_deletes()]
+        work += self._found_unconfirmed(activities)
         if not work:
             return
         outcomes = self.writer.delete([sf_id for _, _, sf_id in work])
@@ -339,6 +341,31 @@ class SyncWorker:
                     outcome.retryable,
                     attempt,
                 )
+
+    def _found_unconfirmed(
+        self, activities: list[EmailActivity]
+    ) -> list[tuple[EmailActivity, str, str]]:
+        """Retired keys never recorded as written, looked up in the org by key (R20): one a
+        crashed run wrote is deleted with the rest, one never written is recorded as gone."""
+        wanted = [(a, key, sobject) for a in activities for key, sobject in a.pending_checks()]
+        found: dict[str, str] = {}
+        try:
+            for sobject in sorted({sobject for _, _, sobject in wanted}):
+                keys = [key for _, key, kind in wanted if kind == sobject]
+                found.update(
+                    (r.sync_key, r.salesforce_id)
+                    for r in self.writer.fetch(keys, sobject)
+                    if r.sync_key
+                )
+        except SyncError:
+            return []  # the activities stay unsettled: asked again on a later run
+        work = []
+        for activity, key, _ in wanted:
+            if key in found:
+                work.append((activity, key, found[key]))
+            else:
+                activity.task_deleted(key, "", already_gone=True)
+        return work
 
 
 __all__ = ["Directory", "SyncSummary", "SyncWorker", "WorkerOptions"]
