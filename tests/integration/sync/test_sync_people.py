@@ -66,6 +66,13 @@ def test_sixty_contacts_make_two_shared_tasks_of_fifty_and_ten_and_each_lead_its
     assert first["WhoCount"] == 50 and set(first["people"]) == set(case.who(*contacts[:50]))
     assert second["WhoCount"] == 10 and set(second["people"]) == set(case.who(*contacts[50:]))
     assert first["WhatId"] == second["WhatId"] == case.ids["acme"]  # no Opportunity (R10c)
+    relations = case.org.salesforce().query_all(
+        f"SELECT RelationId, IsWhat FROM TaskRelation WHERE TaskId = '{first['Id']}'"
+    )["records"]
+    assert sorted(r["RelationId"] for r in relations if not r["IsWhat"]) == sorted(
+        case.who(*contacts[:50])
+    )
+    assert [r["RelationId"] for r in relations if r["IsWhat"]] == [case.ids["acme"]]
     for lead in ("lead0", "lead1"):
         task = tasks[case.ids[lead]]
         assert task["WhoCount"] == 1 and task["people"] == [case.ids[lead]]
