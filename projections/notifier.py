@@ -19,13 +19,14 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.activity import EmailActivity
-from domain.notices import DELIVERED, FAILED, RuleNotice
+from domain.notices import DELIVERED, FAILED, RuleNotice, notice_uuid
 from domain.rules import RULES_ID, Rule, Rules
 from projections.application import ActivitySyncApp
 from projections.ports import NoticeQueue, NoticeSender
@@ -57,12 +58,28 @@ class NotifyReport:
     failures: list[dict[str, object]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Raise:
+    """A notice a rule raises about one written Task (not saved yet)."""
+
+    rule: str
+    sync_key: str
+    url: str
+    body: dict[str, Any]
+
+    @property
+    def notice_id(self) -> UUID:
+        return notice_uuid(self.rule, self.sync_key)
+
+    def notice(self) -> RuleNotice:
+        return RuleNotice.raise_notice(self.rule, self.sync_key, self.url, self.body)
+
+
 def load_rules(app: ActivitySyncApp) -> Rules:
     try:
-        found = app.repository.get(RULES_ID)
+        found: Rules = app.repository.get(RULES_ID)
     except AggregateNotFoundError:
         return Rules.create()
-    assert isinstance(found, Rules)
     return found
 
 
@@ -120,41 +137,45 @@ class Notifier:
             section = self.app.notification_log.select(
                 start=start, limit=self.app.log_section_size, stop=stop, topics=(TASK_CREATED,)
             )
-            raised: list[tuple[UUID, str, str]] = []
+            raised: list[Raise] = []
             for notification in section:
                 event = self.app.mapper.to_domain_event(notification)
                 assert isinstance(event, EmailActivity.TaskCreated)
                 due = [rule for rule in rules if notification.id > rule.since]
-                raised.extend(self._judge_one(event, due, report))
+                raised.extend(self._judge_one(event, due))
                 report.tasks_judged += 1
+            report.raised += self._save_new(raised)
             end = section[-1].id if section else stop
-            self.queue.enqueue(raised, end)
+            self.queue.enqueue([(r.notice_id, r.rule, r.sync_key) for r in raised], end)
             start = end + 1
 
-    def _judge_one(
-        self, event: EmailActivity.TaskCreated, rules: list[Rule], report: NotifyReport
-    ) -> list[tuple[UUID, str, str]]:
+    def _judge_one(self, event: EmailActivity.TaskCreated, rules: list[Rule]) -> list[Raise]:
         if not rules:
             return []
-        activity = self.app.repository.get(event.originator_id, version=event.originator_version)
-        assert isinstance(activity, EmailActivity)
+        activity: EmailActivity = self.app.repository.get(
+            event.originator_id, version=event.originator_version
+        )
         facts = task_facts(activity, event)
-        raised = []
-        for rule in rules:
-            if rule.holds(facts):
-                body = notice_body(activity, event)
-                notice = RuleNotice.raise_notice(rule.name, event.sync_key, rule.url, body)
-                report.raised += self._save_new(notice)
-                raised.append((notice.id, rule.name, event.sync_key))
-        return raised
+        return [
+            Raise(rule.name, event.sync_key, rule.url, notice_body(activity, event))
+            for rule in rules
+            if rule.holds(facts)
+        ]
 
-    def _save_new(self, notice: RuleNotice) -> bool:
-        """Save a freshly raised notice; False when it exists (the same Task written again)."""
+    def _save_new(self, raised: list[Raise]) -> int:
+        """Save freshly raised notices in one transaction; on a conflict (a Task written
+        again: its notice exists), bisect to save the others. Returns how many were new.
+        Notices are built anew for each attempt: a failed save has taken their events."""
+        if not raised:
+            return 0
         try:
-            self.app.save(notice)
+            self.app.save(*(r.notice() for r in raised))
         except IntegrityError:
-            return False
-        return True
+            if len(raised) == 1:
+                return 0
+            middle = len(raised) // 2
+            return self._save_new(raised[:middle]) + self._save_new(raised[middle:])
+        return len(raised)
 
     # Delivering ----------------------------------------------------------------------------
 
@@ -218,6 +239,6 @@ class Notifier:
         self.queue.settle(notice.id, notice.state, notice.attempts, not_before)
 
     def _delay(self, attempt: int) -> float:
-        base = self.options.retry_base_seconds * 2 ** max(0, attempt - 1)
+        base = self.options.retry_base_seconds * 2.0 ** max(0, attempt - 1)
         capped = min(self.options.retry_cap_seconds, base)
         return capped * random.uniform(0.8, 1.2)

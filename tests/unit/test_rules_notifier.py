@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import text
 from sync_fakes import FakeOrg
 
 from adapters.notices_queue import SqlNoticeQueue
@@ -306,3 +307,17 @@ def test_one_run_tries_each_notice_once_even_ignoring_back_off(store: Store) -> 
     assert (report.retrying, len(store.sender.posts)) == (3, 3)
     assert store.notifier().run(due_only=False).retrying == 3
     assert len(store.sender.posts) == 6
+
+
+def test_judging_again_after_a_crash_raises_only_what_is_new(store: Store) -> None:
+    """R20 for notices: the position lost (a crash before it moved) means judging again;
+    existing notices are found, new ones saved, nothing is posted twice."""
+    store.add_rule("all", "Type = 'sent'")
+    store.sync(sent("m1", "ann@one.example"), sent("m2", "cat@one.example"))
+    assert store.notifier().run().raised == 2
+    with engine_for(locate(store.url)).begin() as connection:
+        connection.execute(text("UPDATE rule_notice_tracking SET notification_id = 0"))
+    store.sync(sent("m3", "bob@other.example"))
+    report = store.notifier().run()
+    assert (report.tasks_judged, report.raised, report.delivered) == (3, 1, 1)
+    assert sorted(body["activity"]["id"] for _, body, _ in store.sender.posts) == ["m1", "m2", "m3"]
