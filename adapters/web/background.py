@@ -119,6 +119,7 @@ class BackgroundSync:
 
     def _round(self) -> float:
         worker = self._worker or self._create()
+        worker.tracker.current()  # reads the org's shared-activities state when due (R17)
         if not self._ready():
             self._set(state="idle", last_round_at=_now())
             return self.interval

@@ -78,10 +78,16 @@ def open_console(
     if worker:
         sync = BackgroundSync(
             lambda: engine.worker(WorkerOptions(chunk_size=config.chunk_size)),
-            lambda: queries.ready_count(engine_for(engine.location)),
+            lambda: backlog(engine).ready,
             interval=config.worker_interval,
         )
     return Console(engine, config, Keys(config.admin_token), sync, plans)
+
+
+def backlog(engine: Engine) -> queries.Backlog:
+    """The queue caught up with the log, then counted."""
+    engine.queue().catch_up()
+    return queries.backlog(engine_for(engine.location))
 
 
 def health_document(console: Console) -> dict[str, Any]:
@@ -94,7 +100,7 @@ def health_document(console: Console) -> dict[str, Any]:
     codes = queries.failure_codes(views)
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "backlog": queries.backlog(views).to_dict(),
+        "backlog": backlog(console.engine).to_dict(),
         "synced_today": {"since": since.isoformat(), **queries.written_since(views, since)},
         "avoided_by_sharing": {
             **stats["avoided_by_sharing"],

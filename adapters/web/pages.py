@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -150,6 +152,7 @@ def explain_page(request: Request, q: str = "") -> HTMLResponse:
             doc = explain_document(console.app, console.views, query)
             context["doc"] = doc
             context["timelines"] = {t["sync_key"]: story.timeline(t) for t in doc["tasks"]}
+            context["outcomes"] = Counter(r["outcome"] for r in doc["recipients"]).most_common()
         except NotFound as error:
             context["missing"] = str(error)
     return render(request, "explain.html", status=404 if context["missing"] else 200, **context)
@@ -183,6 +186,8 @@ def plan_page(request: Request, replay_id: str, error: str | None = None) -> HTM
     console = _console(request)
     header = console.plans.header(replay_id)
     entries = console.plans.entries(replay_id, SHOWN_PLAN_ACTIVITIES)
+    for entry in entries:
+        entry["kinds"] = list(Counter(item["kind"] for item in entry["items"]).items())
     return render(request, "replay_plan.html", plan=header, entries=entries, error=error)
 
 
@@ -259,4 +264,18 @@ def _shown(value: Any) -> str:
     return "unknown" if value is None else str(value)
 
 
+def _when(value: str | None) -> str:
+    """An ISO timestamp in UTC as `2026-03-02 09:30 UTC` (the view stores them in UTC)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
 templates.env.filters["shown"] = _shown
+templates.env.filters["when"] = _when

@@ -50,10 +50,6 @@ def backlog(engine: Engine, now: float | None = None) -> Backlog:
     return Backlog(pending, pending - in_progress - deferred, deferred, in_progress)
 
 
-def ready_count(engine: Engine) -> int:
-    return backlog(engine).ready
-
-
 def _flag(condition: Any) -> Any:
     return case((condition, 1), else_=0)
 

@@ -1,0 +1,165 @@
+"""The console in headless Chromium (issue 9): health, a failure card, a Task's timeline, a replay.
+
+Runs Debian's `chromium` through Playwright (`executable_path`), never a downloaded browser,
+and keeps a screenshot of each page in docs/screenshots/. Skips, saying why, when
+/usr/bin/chromium or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import TOKEN, Site, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VIEWPORT = {"width": 1200, "height": 820}
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
+if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install -y chromium); browser tests skipped",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serving(tmp_path_factory.mktemp("console-browser")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=FLAGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, site: Site) -> Iterator[Any]:
+    """One signed-in tab for the module (the tests follow an admin's session in order)."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=site.url)
+    tab = context.new_page()
+    tab.goto("/")
+    assert "/login" in tab.url
+    tab.fill("#token", TOKEN)
+    tab.click("form button[type=submit]")
+    tab.wait_for_url(f"{site.url}/")
+    yield tab
+    context.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_the_health_page_shows_backlog_sharing_budget_and_failure_cards(page: Any) -> None:
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Sync health"
+    assert page.locator("text=Tasks avoided by sharing").is_visible()
+    assert page.locator("meter#budget").is_visible()
+    card = page.locator("a.card.failure")
+    assert card.count() == 1
+    assert card.get_attribute("data-code") == "FIELD_INTEGRITY_EXCEPTION"
+    assert "3" in card.locator(".figure").inner_text()
+    shoot(page, "health")
+
+
+def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(page: Any) -> None:
+    page.goto("/")
+    page.click("a.card.failure")
+    page.wait_for_url(re.compile(r"/failures\?code=FIELD_INTEGRITY_EXCEPTION"))
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 3
+    assert "Project kickoff notes" in rows.first.inner_text()
+    assert page.locator("#code").input_value() == "FIELD_INTEGRITY_EXCEPTION"
+    shoot(page, "failures")
+    page.click("#retry-all")
+    assert (
+        "Retry all 3 records refused with FIELD_INTEGRITY_EXCEPTION?"
+        in page.locator("h1").inner_text()
+    )
+    page.click("text=Cancel")
+    assert page.locator("table.list tbody tr").count() == 3
+
+
+def test_searching_a_task_id_reads_its_story_as_a_timeline(page: Any, site: Site) -> None:
+    """R21: the shared email to 62 people, found by one of its Salesforce Task ids."""
+    records = site.org.salesforce().query(
+        "SELECT Id FROM Task WHERE Subject LIKE 'Sent (New)%' AND WhoCount > 40 LIMIT 1"
+    )["records"]
+    task_id = records[0]["Id"]
+    page.goto("/explain")
+    page.fill("#q", task_id)
+    page.click("button:has-text('Explain')")
+    page.wait_for_url(re.compile(r"/explain\?q="))
+    record = page.locator("article.record").first
+    assert task_id in record.locator("h3").inner_text()
+    timeline = record.locator("ol.timeline li")
+    texts = [timeline.nth(i).inner_text() for i in range(timeline.count())]
+    assert texts[0].endswith(tuple(str(n) + "." for n in range(10)))  # planned under version N
+    assert any(f"Written to the org as {task_id}" in text for text in texts)
+    assert any("related to" in text for text in texts)
+    assert page.locator("text=Who is who").is_visible()
+    page.locator("article.record h4").first.scroll_into_view_if_needed()
+    shoot(page, "explain")
+
+
+def test_a_replay_plan_is_applied_after_confirmation_and_synced(page: Any, site: Site) -> None:
+    """R16 then R19: turn shared activities off, plan, read the diff, confirm, apply."""
+    page.goto("/settings")
+    page.select_option("#key", "shared_activities")
+    page.fill("#value", "off")
+    page.click("#change-setting")
+    assert "shared_activities: auto → off" in page.locator("main").inner_text()
+    page.click("#confirm-button")
+    page.wait_for_url(re.compile(r"/settings\?changed=shared_activities"))
+    shoot(page, "settings")
+    page.goto("/replay")
+    page.click("#make-plan")
+    page.wait_for_url(re.compile(r"/replay/replay-"))
+    created = int(page.locator('td[data-kind="create"]').inner_text())
+    deleted = int(page.locator('td[data-kind="delete"]').inner_text())
+    assert created > 100 and deleted > 5  # every shared Task becomes one Task per contact
+    assert page.locator("details.diff").count() > 0
+    shoot(page, "replay")
+    tasks_before = _count_tasks(site)
+    page.click("#apply-plan")
+    assert "Apply replay plan" in page.locator("h1").inner_text()
+    page.click("#confirm-button")
+    page.wait_for_selector("text=Applied")
+    expected = tasks_before - deleted + created
+    deadline = time.monotonic() + 60
+    while _count_tasks(site) != expected and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _count_tasks(site) == expected  # the background sync wrote the plan to the org
+    page.goto("/")
+    assert page.locator("[data-field='backlog.pending']").inner_text() == "0"
+
+
+def _count_tasks(site: Site) -> int:
+    return int(site.org.salesforce().query("SELECT COUNT() FROM Task")["totalSize"])
