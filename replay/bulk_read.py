@@ -52,7 +52,7 @@ def _stored(app: ActivitySyncApp, ids: Sequence[UUID]) -> list[StoredEvent] | No
     module = type(recorder).__module__
     if not ids:
         return []
-    if module == "eventsourcing.sqlite":
+    if module == "eventsourcing.sqlite" and recorder.datastore.originator_id_type == "uuid":
         return _sqlite(recorder, ids)
     if module == "eventsourcing.postgres":
         return _postgres(recorder, ids)
@@ -66,11 +66,12 @@ def _sqlite(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
         f"{recorder.events_table_name} WHERE originator_id IN ({marks}) "
         "ORDER BY originator_id, originator_version"
     )
+    known = {i.hex: i for i in ids}
     with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute(statement, [i.hex for i in ids])
+        cursor.execute(statement, list(known))
         return [
             StoredEvent(
-                recorder.convert_originator_id(row["originator_id"]),
+                known[row["originator_id"]],
                 row["originator_version"],
                 row["topic"],
                 row["state"],

@@ -200,16 +200,26 @@ def _adopt(state: _State, edited: Mapping[str, str]) -> dict[str, str]:
         and key in state.batches
         and (state.org is None or key in state.org)
     ]
+    by_role: dict[tuple[str, str, str], list[str]] = {}
+    for key in free:
+        recorded = state.batches[key]
+        role = _role(recorded.get("sobject"), recorded.get("who_id"), recorded.get("what_id"))
+        by_role.setdefault(role, []).append(key)
     adopted: dict[str, str] = {}
     for key, task in state.desired.items():
-        if key in state.batches or key in state.written:
+        candidates = by_role.get(_role(task.sobject, task.who_id, task.what_id))
+        if not candidates or key in state.batches or key in state.written:
             continue
-        for candidate in free:
+        for candidate in candidates:
             if adoptable(task, state.current_people(candidate), state.batches[candidate]):
                 adopted[key] = candidate
-                free.remove(candidate)
+                candidates.remove(candidate)
                 break
     return adopted
+
+
+def _role(sobject: str | None, who_id: str | None, what_id: str | None) -> tuple[str, str, str]:
+    return (sobject or "", canonical_id(who_id or ""), canonical_id(what_id or ""))
 
 
 def _desired_items(state: _State, task: PlannedTask, kept: bool) -> tuple[list[Item], bool]:
