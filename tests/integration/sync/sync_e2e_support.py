@@ -84,17 +84,17 @@ class SyncCase:
         return {ref.removeprefix(f"{self.tag}:"): made["id"] for ref, made in created.items()}
 
     def _scope(self, row: dict[str, Any]) -> dict[str, Any]:
-        scoped = {
-            k: (f"@{self.tag}:{v[1:]}" if _is_ref(v) and v[1:] not in self.ids else v)
-            for k, v in row.items()
-        }
-        scoped = {
-            k: (self.ids[v[1:]] if _is_ref(v) and v[1:] in self.ids else v)
-            for k, v in scoped.items()
-        }
+        """Refs made unique to this case; a ref made by an earlier seed() becomes its id."""
+        scoped = {k: self._resolve(v) for k, v in row.items() if k != "ref"}
         if "ref" in row:
             scoped["ref"] = f"{self.tag}:{row['ref']}"
         return scoped
+
+    def _resolve(self, value: Any) -> Any:
+        if not _is_ref(value):
+            return value
+        name = value[1:]
+        return self.ids.get(name, f"@{self.tag}:{name}")
 
     def setting(self, key: str, value: str) -> None:
         with self.engine() as engine:
