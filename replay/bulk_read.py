@@ -81,14 +81,10 @@ def _sqlite(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
 
 
 def _postgres(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
-    from psycopg.sql import SQL, Identifier
-
-    statement = SQL(
-        "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+    table = f"{_quoted(recorder.datastore.schema)}.{_quoted(recorder.events_table_name)}"
+    statement = (
+        f"SELECT originator_id, originator_version, topic, state FROM {table} "
         "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-    ).format(
-        schema=Identifier(recorder.datastore.schema),
-        table=Identifier(recorder.events_table_name),
     )
     with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
         cursor.execute(statement, [list(ids)])
@@ -98,3 +94,8 @@ def _postgres(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
             )
             for row in cursor.fetchall()
         ]
+
+
+def _quoted(identifier: str) -> str:
+    """A PostgreSQL identifier in double quotes (quotes inside doubled)."""
+    return '"' + identifier.replace('"', '""') + '"'

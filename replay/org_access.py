@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
-from adapters.salesforce import open_gateway, reads
 from domain.errors import BadInput
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
@@ -24,39 +24,17 @@ def observe_org(app: ActivitySyncApp, probe: Any) -> Settings:
 def org_reader(gateway: Any, org_shared: bool) -> OrgReader:
     """Read Tasks by sync key, with their relations whenever the org has them.
 
-    The gateway's own `fetch` asks for relations only while the engine shares; replay
-    must see them whatever the engine's switch says (a shared Task the engine no longer
-    wants still holds its contacts in the org).
+    The gateway's own `fetch` asks for relations only while the engine shares (its
+    `shared()`); replay must see them whatever the engine's switch says (a shared Task the
+    engine no longer wants still holds its contacts in the org). So replay reads through a
+    shallow copy of the gateway whose `shared()` answers the org's own state; the engine's
+    gateway is left as it is. A reader without that switch (a fake) is used as it is.
     """
-    transport = getattr(gateway, "transport", None)
-    if transport is None:
+    if not callable(getattr(gateway, "shared", None)):
         return gateway.fetch  # type: ignore[no-any-return]
-
-    def read(keys: Any, sobject: str) -> Any:
-        return reads.fetch(
-            transport,
-            keys,
-            sobject,
-            gateway.external_id_field,
-            org_shared,
-            gateway.statement_budget,
-        )
-
-    return read
-
-
-def gateway_reader(
-    salesforce_url: str | None,
-    env: dict[str, str],
-    external_id_field: str,
-    budget_percent: int,
-    org_shared: bool,
-) -> OrgReader:
-    """A reader on a gateway of its own (for planning worker processes; picklable by parts)."""
-    gateway = open_gateway(
-        salesforce_url, env, external_id_field=external_id_field, budget_percent=budget_percent
-    )
-    return org_reader(gateway, org_shared)
+    reading = copy.copy(gateway)
+    reading.shared = lambda: org_shared
+    return reading.fetch  # type: ignore[no-any-return]
 
 
 def target_settings(app: ActivitySyncApp, version: int | None) -> Settings:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from adapters.persistence import open_app
 from projections.application import ActivitySyncApp
 from replay.org_state import OrgReader
 from replay.planner import ActivityDiff
@@ -27,10 +26,10 @@ _STATE: dict[str, Any] = {}
 
 @dataclass(frozen=True)
 class Workers:
-    """How to set a worker process up: the store URL and a picklable org reader factory."""
+    """How to set a worker process up: picklable factories of the store and the org reader."""
 
     count: int
-    store_url: str
+    open_store: Callable[[], ActivitySyncApp]
     reader_factory: Callable[[], OrgReader] | None = None
 
 
@@ -45,9 +44,8 @@ def survey_in_parallel(
     result = Survey()
     shared = replace(options, reader=None)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(
-        workers.count, _start, (workers.store_url, shared, workers.reader_factory)
-    ) as pool:
+    setup = (workers.open_store, shared, workers.reader_factory)
+    with context.Pool(workers.count, _start, setup) as pool:
         for chunk in pool.imap(_survey, _hex_chunks(app, options)):
             result.add(chunk, on_diff)
             if progress:
@@ -61,9 +59,11 @@ def _hex_chunks(app: ActivitySyncApp, options: SurveyOptions) -> Iterator[list[s
 
 
 def _start(
-    store_url: str, options: SurveyOptions, reader_factory: Callable[[], OrgReader] | None
+    open_store: Callable[[], ActivitySyncApp],
+    options: SurveyOptions,
+    reader_factory: Callable[[], OrgReader] | None,
 ) -> None:
-    _STATE["app"] = open_app(store_url)
+    _STATE["app"] = open_store()
     reader = reader_factory() if reader_factory else None
     _STATE["options"] = replace(options, reader=reader)
 

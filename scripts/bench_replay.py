@@ -181,7 +181,7 @@ def plan(folder: Path, with_org: bool, workers: int = 1) -> dict[str, float]:
     request = PlanRequest(
         app.settings(),
         reader=org.fetch if org else None,
-        workers=Workers(workers, url, factory),
+        workers=Workers(workers, partial(open_app, url), factory),
     )
     started, cpu = time.perf_counter(), time.process_time()
     header, found = make_plan(app, request, folder / "plan.json")

@@ -18,10 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from adapters.bootstrap import Engine, build
 from adapters.cli import replay_render as render
 from adapters.cli.main import Config
+from adapters.persistence import open_app
+from adapters.salesforce import open_gateway
 from domain.errors import BadInput, NotFound
 from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan
-from replay.org_access import gateway_reader, observe_org, org_reader, target_settings
+from replay.org_access import observe_org, org_reader, target_settings
+from replay.org_state import OrgReader
 from replay.parallel import Workers
 from replay.plan_file import read_header
 from replay.planner import ActivityDiff
@@ -93,7 +96,7 @@ def plan_command(
             shared = bool(settings.org_shared_activities)
             reader = org_reader(engine.gateway(), shared)
             factory = partial(
-                gateway_reader,
+                _gateway_reader,
                 engine.salesforce_url,
                 dict(engine.env),
                 settings.external_id_field,
@@ -107,7 +110,7 @@ def plan_command(
             reader=reader,
             chunk_size=chunk_size,
             skew=timedelta(seconds=clock_skew),
-            workers=Workers(workers, engine.location.url, factory),
+            workers=Workers(workers, partial(open_app, engine.location.url), factory),
         )
         shown: list[ActivityDiff] = []
         keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731
@@ -152,6 +155,20 @@ def _engine(config: Config) -> Iterator[Engine]:
         yield engine
     finally:
         engine.close()
+
+
+def _gateway_reader(
+    salesforce_url: str | None,
+    env: dict[str, str],
+    external_id_field: str,
+    budget_percent: int,
+    org_shared: bool,
+) -> OrgReader:
+    """A reader on a gateway of its own, built inside a planning worker process."""
+    gateway = open_gateway(
+        salesforce_url, env, external_id_field=external_id_field, budget_percent=budget_percent
+    )
+    return org_reader(gateway, org_shared)
 
 
 def _require_known(engine: Engine, activity_ids: tuple[str, ...]) -> None:

@@ -193,6 +193,7 @@ def test_several_processes_write_the_same_plan_as_one(rig, tmp_path):
 
     from replay_fakes import dump_org, file_reader
 
+    from adapters.persistence import open_app
     from replay.parallel import Workers
 
     rig.org.support_disables_shared()
@@ -201,7 +202,8 @@ def test_several_processes_write_the_same_plan_as_one(rig, tmp_path):
     reader = file_reader(tmp_path / "org.json")
     factory = partial(file_reader, tmp_path / "org.json")
     one = PlanRequest(rig.app.settings(), reader=reader, chunk_size=1)
-    two = PlanRequest(rig.app.settings(), chunk_size=1, workers=Workers(2, rig.url, factory))
+    workers = Workers(2, partial(open_app, rig.url), factory)
+    two = PlanRequest(rig.app.settings(), chunk_size=1, workers=workers)
 
     header_one, _ = make_plan(rig.app, one, tmp_path / "one.json")
     header_two, _ = make_plan(rig.app, two, tmp_path / "two.json")
