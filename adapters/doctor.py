@@ -37,11 +37,34 @@ def run_checks(
         checks.append(Check("org", SKIP, "not checked: the store did not open"))
     else:
         try:
+            rules = _rules_check(engine, env)
             _org_checks(engine, checks)
         finally:
             engine.close()
+        if rules:
+            checks.append(rules)
     checks.extend(_serving_checks(env, serving))
     return checks
+
+
+def _rules_check(engine: Engine, env: Mapping[str, str]) -> Check | None:
+    """Rules post signed notices: with rules and no secret, notices wait undelivered (R26)."""
+    from adapters.notices_http import rules_secret
+    from projections.notifier import load_rules
+
+    rules = load_rules(engine.app).active()
+    if not rules:
+        return None
+    if rules_secret(env):
+        return Check(
+            "rules secret", PASS, f"{len(rules)} rule(s); ACTIVITY_SYNC_RULES_SECRET is set"
+        )
+    return Check(
+        "rules secret",
+        FAIL,
+        f"{len(rules)} rule(s) but ACTIVITY_SYNC_RULES_SECRET is not set: notices wait unsent",
+        "set ACTIVITY_SYNC_RULES_SECRET (or ACTIVITY_SYNC_RULES_SECRET_FILE) to sign rule notices",
+    )
 
 
 def _store_check(

@@ -110,3 +110,25 @@ def test_the_command_exits_1_on_a_failure_and_prints_json(store):
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert document["ok"] is False and document["checks"][0]["name"] == "store"
+
+
+def test_rules_without_their_signing_secret_fail_the_rules_check(org, tmp_path):
+    """R26: notices of rules are signed; without the secret they would wait unsent."""
+    from adapters.persistence import open_app
+    from projections.notifier import add_rule
+
+    store = f"sqlite:///{tmp_path / 'rules.db'}"
+    app = open_app(store)
+    add_rule(
+        app,
+        "big-deals",
+        "task_created",
+        "Subject contains 'pricing'",
+        "https://127.0.0.1:9/hook",
+        "test",
+    )
+    app.close()
+    without = {c.name: c for c in run_checks(store, None, org.environment())}
+    assert without["rules secret"].status == FAIL
+    with_secret = org.environment() | {"ACTIVITY_SYNC_RULES_SECRET": "s" * 32}
+    assert statuses(run_checks(store, None, with_secret))["rules secret"] == PASS
