@@ -94,7 +94,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _describe(token: str | None, secret: str | None, no_worker: bool, host: str) -> None:
-    guard = "admin token required" if token else f"no admin token: open to anyone on {host}"
+    guard = "admin token required" if token else f"no admin token: open to whoever can reach {host}"
     hook = "webhook on" if secret else "webhook off (set ACTIVITY_SYNC_WEBHOOK_SECRET)"
     worker = "sync worker off" if no_worker else "sync worker on"
     click.echo(f"{guard}; {hook}; {worker}. Stop with Ctrl+C.", err=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.errors import ActivitySyncError
 from projections.ports import SharedActivitiesState
 from projections.worker import SyncSummary, SyncWorker
 
@@ -104,18 +105,25 @@ class BackgroundSync:
         while not self._stopping.is_set():
             try:
                 delay = self._round()
+            except ActivitySyncError as error:  # a clear sentence (no org, no credentials...)
+                self._failed(error, traceback=False)
+                delay = self.interval
             except Exception as error:  # noqa: BLE001 - shown on the health page; the queue keeps the work
-                log.exception("sync round failed")
-                self._set(
-                    state="error",
-                    last_error=f"{type(error).__name__}: {error}",
-                    last_error_at=_now(),
-                )
+                self._failed(error, traceback=True)
                 delay = self.interval
             if delay > 0:
                 self._wake.wait(delay)
             self._wake.clear()
         self._set(state="stopped")
+
+    def _failed(self, error: Exception, traceback: bool) -> None:
+        message = f"{type(error).__name__}: {error}"
+        if message != self.status()["last_error"]:  # say it once, not every round
+            if traceback:
+                log.exception("sync round failed")
+            else:
+                log.warning("sync round failed: %s", error)
+        self._set(state="error", last_error=message, last_error_at=_now())
 
     def _round(self) -> float:
         worker = self._worker or self._create()

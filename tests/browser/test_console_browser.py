@@ -7,6 +7,7 @@ and keeps a screenshot of each page in docs/screenshots/. Skips, saying why, whe
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -27,7 +28,9 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go to the test's tmp folder; ACTIVITY_SYNC_SCREENSHOTS=docs/screenshots refreshes
+# the committed ones (so a plain test run leaves the work tree alone).
+SCREENSHOTS_ENV = "ACTIVITY_SYNC_SCREENSHOTS"
 VIEWPORT = {"width": 1200, "height": 820}
 
 sync_api = pytest.importorskip(
@@ -44,6 +47,12 @@ if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with serving(tmp_path_factory.mktemp("console-browser")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    return Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +81,16 @@ def page(browser: Any, site: Site) -> Iterator[Any]:
     context.close()
 
 
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+def shoot(page: Any, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000  # a rendered page, not a blank one
 
 
-def test_the_health_page_shows_backlog_sharing_budget_and_failure_cards(page: Any) -> None:
+def test_the_health_page_shows_backlog_sharing_budget_and_failure_cards(
+    page: Any, screenshots: Path
+) -> None:
     page.goto("/")
     assert page.locator("h1").inner_text() == "Sync health"
     assert page.locator("text=Tasks avoided by sharing").is_visible()
@@ -86,10 +99,12 @@ def test_the_health_page_shows_backlog_sharing_budget_and_failure_cards(page: An
     assert card.count() == 1
     assert card.get_attribute("data-code") == "FIELD_INTEGRITY_EXCEPTION"
     assert "3" in card.locator(".figure").inner_text()
-    shoot(page, "health")
+    shoot(page, screenshots, "health")
 
 
-def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(page: Any) -> None:
+def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(
+    page: Any, screenshots: Path
+) -> None:
     page.goto("/")
     page.click("a.card.failure")
     page.wait_for_url(re.compile(r"/failures\?code=FIELD_INTEGRITY_EXCEPTION"))
@@ -97,7 +112,7 @@ def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(page: Any) 
     assert rows.count() == 3
     assert "Project kickoff notes" in rows.first.inner_text()
     assert page.locator("#code").input_value() == "FIELD_INTEGRITY_EXCEPTION"
-    shoot(page, "failures")
+    shoot(page, screenshots, "failures")
     page.click("#retry-all")
     assert (
         "Retry all 3 records refused with FIELD_INTEGRITY_EXCEPTION?"
@@ -107,7 +122,9 @@ def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(page: Any) 
     assert page.locator("table.list tbody tr").count() == 3
 
 
-def test_searching_a_task_id_reads_its_story_as_a_timeline(page: Any, site: Site) -> None:
+def test_searching_a_task_id_reads_its_story_as_a_timeline(
+    page: Any, site: Site, screenshots: Path
+) -> None:
     """R21: the shared email to 62 people, found by one of its Salesforce Task ids."""
     records = site.org.salesforce().query(
         "SELECT Id FROM Task WHERE Subject LIKE 'Sent (New)%' AND WhoCount > 40 LIMIT 1"
@@ -126,10 +143,12 @@ def test_searching_a_task_id_reads_its_story_as_a_timeline(page: Any, site: Site
     assert any("related to" in text for text in texts)
     assert page.locator("text=Who is who").is_visible()
     page.locator("article.record h4").first.scroll_into_view_if_needed()
-    shoot(page, "explain")
+    shoot(page, screenshots, "explain")
 
 
-def test_a_replay_plan_is_applied_after_confirmation_and_synced(page: Any, site: Site) -> None:
+def test_a_replay_plan_is_applied_after_confirmation_and_synced(
+    page: Any, site: Site, screenshots: Path
+) -> None:
     """R16 then R19: turn shared activities off, plan, read the diff, confirm, apply."""
     page.goto("/settings")
     page.select_option("#key", "shared_activities")
@@ -138,7 +157,7 @@ def test_a_replay_plan_is_applied_after_confirmation_and_synced(page: Any, site:
     assert "shared_activities: auto → off" in page.locator("main").inner_text()
     page.click("#confirm-button")
     page.wait_for_url(re.compile(r"/settings\?changed=shared_activities"))
-    shoot(page, "settings")
+    shoot(page, screenshots, "settings")
     page.goto("/replay")
     page.click("#make-plan")
     page.wait_for_url(re.compile(r"/replay/replay-"))
@@ -146,7 +165,7 @@ def test_a_replay_plan_is_applied_after_confirmation_and_synced(page: Any, site:
     deleted = int(page.locator('td[data-kind="delete"]').inner_text())
     assert created > 100 and deleted > 5  # every shared Task becomes one Task per contact
     assert page.locator("details.diff").count() > 0
-    shoot(page, "replay")
+    shoot(page, screenshots, "replay")
     tasks_before = _count_tasks(site)
     page.click("#apply-plan")
     assert "Apply replay plan" in page.locator("h1").inner_text()
