@@ -20,7 +20,7 @@ from adapters.cli import replay_render as render
 from adapters.cli.main import Config
 from adapters.persistence import open_app
 from adapters.salesforce import open_gateway
-from domain.errors import BadInput, NotFound
+from domain.errors import BadInput, ConfigurationError, NotFound
 from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader, target_settings
@@ -91,7 +91,10 @@ def plan_command(
         _require_known(engine, activity_ids)
         reader, factory = None, None
         if not no_org:
-            observe_org(engine.app, engine.gateway())
+            try:
+                observe_org(engine.app, engine.gateway())
+            except ConfigurationError as error:
+                raise ConfigurationError(f"{error} (or plan without the org: --no-org)") from None
             settings = engine.app.settings()
             shared = bool(settings.org_shared_activities)
             reader = org_reader(engine.gateway(), shared)
