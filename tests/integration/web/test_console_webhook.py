@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from console_support import SECRET, Running, activity, running_console
+from console_support import SECRET, Running, activity, running_console, with_fresh_client
 
 from adapters.ingest import ingest_stream
 from adapters.rejections import newest_rejections
@@ -16,10 +16,16 @@ from adapters.web.webhook import sign
 from domain.activity import EmailActivity
 
 
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[Running]:
-    with running_console(tmp_path, max_body_bytes=4096) as running:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    with running_console(tmp_path_factory.mktemp("webhook"), max_body_bytes=4096) as running:
         yield running
+
+
+@pytest.fixture
+def running(shared: Running) -> Running:
+    """One store for the module (every test uses its own activity ids), a fresh client each."""
+    return with_fresh_client(shared)
 
 
 def recorded(running: Running, source_id: str) -> EmailActivity | None:
@@ -127,8 +133,10 @@ def test_rejected_items_are_listed_by_index_and_kept_like_rejected_lines(running
         (2, "occurred_at"),
         (3, None),
     ]
-    kept = newest_rejections(running.console.app, None)
-    from_hook = [line for line in kept.lines if line.source == "webhook"]
+    kept = newest_rejections(running.console.app, None).lines
+    newest_run = kept[0].run_id  # this delivery's IngestRun comes first
+    from_hook = [line for line in kept if line.run_id == newest_run]
+    assert {line.source for line in from_hook} == {"webhook"}
     assert [(line.line, line.field) for line in from_hook] == [
         (2, "type"),
         (3, "occurred_at"),
