@@ -6,16 +6,22 @@ from typing import Any
 
 from adapters.salesforce.gateway import SimpleSalesforceGateway
 from domain.errors import ConfigurationError
-from projections.ports import SyncError
+from projections.ports import BudgetExhausted, SyncError
 
 NO_API = ("API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED", "FUNCTIONALITY_NOT_ENABLED")
 
 
 def check_ready(gateway: SimpleSalesforceGateway) -> None:
-    """The org answers, the user has API access, Task and Event carry the unique external id."""
+    """The org answers, the user has API access, Task and Event carry the unique external id.
+
+    At the API budget the check is skipped: its calls would pass the engine's share (R25),
+    and the worker then pauses at the budget like any run, instead of failing to start.
+    """
     for sobject in ("Task", "Event"):
         try:
             fields = gateway.describe(sobject)
+        except BudgetExhausted:
+            return
         except SyncError as error:
             raise ConfigurationError(refusal_sentence(error, gateway.instance_url)) from None
         check_external_id(fields, sobject, gateway.external_id_field)
