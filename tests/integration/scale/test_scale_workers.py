@@ -86,6 +86,7 @@ def test_three_workers_share_one_backlog_and_write_every_task_exactly_once(
 
     assert sum(s["activities"] for s in summaries) == ACTIVITIES  # each activity taken once
     assert all(s["activities"] > 0 for s in summaries), summaries  # all three took a share
+    assert [s["pending"] for s in summaries] == [0, 0, 0]  # each waited for the others
     assert_every_task_once(backlog, postgres_store_url)
 
 
@@ -128,6 +129,7 @@ def test_work_of_a_killed_worker_is_finished_by_the_others_after_its_lease(
 
     assert held > 0 and victim.returncode == -signal.SIGKILL
     assert sum(s["activities"] for s in summaries) >= ACTIVITIES - held
+    assert [s["pending"] for s in summaries] == [0, 0]
     assert_every_task_once(backlog, postgres_store_url)
 
 
