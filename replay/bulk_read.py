@@ -22,7 +22,7 @@ from projections.application import ActivitySyncApp
 class Undecoded:
     """An event whose topic the caller did not need decoded: only its place in the sequence."""
 
-    originator_id: UUID
+    originator_id: UUID | str
     originator_version: int
     topic: str
 
@@ -37,7 +37,7 @@ def events_of(
     rows = _stored(app, ids)
     if rows is None:
         return {i: found for i in ids if (found := list(app.events.get(i)))}
-    grouped: dict[UUID, list[Any]] = {}
+    grouped: dict[Any, list[Any]] = {}
     for stored in rows:
         if stored.topic in skip:
             event: Any = Undecoded(stored.originator_id, stored.originator_version, stored.topic)
@@ -47,16 +47,23 @@ def events_of(
     return grouped
 
 
-def _stored(app: ActivitySyncApp, ids: Sequence[UUID]) -> list[StoredEvent] | None:
+def bulk_readable(app: ActivitySyncApp) -> bool:
+    """Whether the store answers one query per chunk (else one read per aggregate)."""
     recorder = app.recorder
     module = type(recorder).__module__
+    if module == "eventsourcing.sqlite":
+        return bool(recorder.datastore.originator_id_type == "uuid")  # type: ignore[attr-defined]
+    return module == "eventsourcing.postgres"
+
+
+def _stored(app: ActivitySyncApp, ids: Sequence[UUID]) -> list[StoredEvent] | None:
+    if not bulk_readable(app):
+        return None
     if not ids:
         return []
-    if module == "eventsourcing.sqlite" and recorder.datastore.originator_id_type == "uuid":
-        return _sqlite(recorder, ids)
-    if module == "eventsourcing.postgres":
-        return _postgres(recorder, ids)
-    return None
+    if type(app.recorder).__module__ == "eventsourcing.sqlite":
+        return _sqlite(app.recorder, ids)
+    return _postgres(app.recorder, ids)
 
 
 def _sqlite(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
