@@ -59,9 +59,16 @@ def edited_reason(
 ) -> str | None:
     """Why the org record looks edited by someone other than the engine, or None.
 
-    Dropped relations alone are not an edit: that is what Salesforce support's disabling
-    of shared activities does (R18), and replay repairs it.
+    A changed Name, Related To or Subject is an edit. Otherwise a record that kept only its
+    primary out of several people is what Salesforce support's disabling of shared
+    activities leaves behind (R18): not an edit, whatever stamps that left, and replay
+    repairs it. Otherwise another user than the creator (the engine), or a modification
+    after the engine's last write (beyond `skew`), is an edit.
     """
+    if recorded is not None:
+        changed = _content_change(record, recorded)
+        if changed or _kept_only_primary(record, recorded):
+            return changed
     if (
         record.last_modified_by_id
         and record.created_by_id
@@ -71,9 +78,13 @@ def edited_reason(
     modified = org_time(record.last_modified)
     if modified and written_at and modified > written_at + skew:
         return f"modified at {record.last_modified}, after the engine's last write"
-    if recorded is not None:
-        return _content_change(record, recorded)
     return None
+
+
+def _kept_only_primary(record: OrgRecord, recorded: Mapping[str, Any]) -> bool:
+    return len(recorded.get("who_ids") or ()) > 1 and id_set(record.who_ids) <= id_set(
+        [record.who_id or ""]
+    )
 
 
 def _content_change(record: OrgRecord, recorded: Mapping[str, Any]) -> str | None:

@@ -174,3 +174,16 @@ def test_the_fast_task_dict_equals_the_domains_own():
     tasks = plan_activity(aggregate.model, directory, SHARED).tasks
 
     assert [plain(t) for t in tasks] == [t.to_dict() for t in tasks]
+
+
+def test_a_task_left_with_only_its_primary_is_not_an_edit_whatever_its_stamps():
+    """R18: support's disable may stamp the Task; a lone primary is repaired, not held."""
+    activity = planned(3)
+    ((key, task),) = activity.batches.items()
+    later = (WRITTEN_AT + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    stamped = record(
+        key, task, who_ids=(task["who_id"],), last_modified=later, last_modified_by_id="005SUP"
+    )
+
+    assert edited_reason(stamped, task, WRITTEN_AT) is None
+    assert "Subject" in edited_reason(replace(stamped, subject="x"), task, WRITTEN_AT)
