@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reliability_support import KEY, Scene
+from reliability_support import KEY, Scene, fast_options
 
 from adapters.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg
@@ -90,7 +90,7 @@ class Reconciled:
     planned: int = 0
     in_org: int = 0
     duplicates: int = 0  # sync keys held by more than one Task
-    missing: int = 0  # planned, not in the org
+    missing: int = 0  # planned, not in the org, not failed for good
     extra: int = 0  # in the org (the scene's people), planned by no activity
     unrecorded: int = 0  # in the org under a planned key the store has not recorded as written
 
@@ -108,15 +108,16 @@ def reconcile(scene: Scene, ids: list[str]) -> Reconciled:
     activities = [a for a in stored if isinstance(a, EmailActivity)]
     planned = {key for a in activities for key in a.batches}
     recorded = {key for a in activities for key in a.written}
+    failed = {key for a in activities for key in a.failed}
     org = Counter(t[KEY] for t in scene.org_tasks())
     return Reconciled(
         activities=len(ids),
         settled=sum(a.is_settled for a in activities),
-        failed=sum(len(a.failed) for a in activities),
+        failed=len(failed),
         planned=len(planned),
         in_org=sum(org.values()),
         duplicates=sum(1 for n in org.values() if n > 1),
-        missing=len(planned - set(org)),
+        missing=len(planned - set(org) - failed),
         extra=len(set(org) - planned),
         unrecorded=len((set(org) & planned) - recorded),
     )
@@ -198,6 +199,71 @@ class CrashTrial:
             if done.returncode != 0 or json.loads(done.stdout.splitlines()[-1])["pending"] == 0:
                 return done
         return done
+
+    def figures(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def doomed_activity(scene: Scene) -> dict[str, Any]:
+    """An email about a custom record deleted since (R13): the org refuses its Task for good
+    (ENTITY_IS_DELETED on WhatId), whatever is tried."""
+    scene.seed({"projects": [{"ref": "gone", "Name": f"Gone {scene.tag}"}]})
+    scene.org.salesforce().restful(f"sobjects/Project__c/{scene.ids['gone']}", method="DELETE")
+    related = {"object": "Project__c", "id": scene.ids["gone"]}
+    return scene.sent("doomed", ["c0"], related_to=related)
+
+
+@dataclass
+class FaultTrial:
+    """Activities synced while the org injects `spec` faults; runs repeat until nothing is
+    pending; one record is refused for good and must fail alone."""
+
+    spec: str
+    activities: int = 40
+    chunk_size: int = 5
+    max_runs: int = 60
+    seed: int = 0
+    runs: int = 0
+    paused_runs: int = 0
+    retries: int = 0
+    deferred: int = 0
+    seconds: float = 0.0
+    doomed_id: str = ""
+    doomed_failure: str | None = None
+    outcome: Reconciled = field(default_factory=Reconciled)
+
+    def run(self, org: LocalOrg, folder: Path) -> FaultTrial:
+        started = time.monotonic()
+        scene = Scene(org, folder)
+        scene.seed_people(contacts=12, leads=2)
+        doomed = doomed_activity(scene)
+        self.doomed_id = doomed["id"]
+        made = [*mixed_activities(scene, self.activities, 12, random.Random(self.seed)), doomed]
+        ingest(scene, made)
+        org.set_faults(f"{self.spec},SEED:{self.seed}")
+        try:
+            self._sync_until_done(scene)
+        finally:
+            org.set_faults("")
+        self.outcome = reconcile(scene, [a["id"] for a in made])
+        with scene.opened() as engine:
+            found = engine.app.activity(doomed["id"])
+        assert found is not None
+        self.doomed_failure = ",".join(sorted(found.failed.values())) or None
+        self.seconds = time.monotonic() - started
+        return self
+
+    def _sync_until_done(self, scene: Scene) -> None:
+        with scene.opened() as engine:
+            worker = engine.worker(fast_options(chunk_size=self.chunk_size), check=False)
+            while self.runs < self.max_runs:
+                self.runs += 1
+                summary = worker.run()
+                self.paused_runs += summary.paused is not None
+                self.deferred += summary.records_deferred
+                if summary.pending == 0:
+                    break
+            self.retries = int(engine.gateway().retries)
 
     def figures(self) -> dict[str, Any]:
         return asdict(self)

@@ -47,6 +47,7 @@ from replay.making import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader
 
 PEOPLE = ("c0", "c1", "c2", "c3", "c4", "c5", "l0", "l1", "nobody", "not-an-address")
+RECIPIENTS = st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=5)
 ENGAGEMENTS = ("open", "click", "download", "bounce", "reply")
 SETTINGS = (
     ("batch_size", "1"),
@@ -87,6 +88,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.settings_changed = False  # since the last replay
         self.caught_up = False
         self.made = 0
+        self.plans = 0
         FIGURES["examples"] += 1
 
     def teardown(self) -> None:
@@ -95,18 +97,16 @@ class EngineMachine(RuleBasedStateMachine):
 
     # Rules ------------------------------------------------------------------------------
 
-    @initialize(
-        emails=st.lists(st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=5), max_size=3)
-    )
+    @initialize(emails=st.lists(RECIPIENTS, max_size=2))
     def some_history(self, emails: list[list[str]]) -> None:
-        """Most examples start with emails already synced, so later steps meet written Tasks."""
-        for to in emails:
+        """Every example starts with shared Tasks in the org (two emails to three Contacts
+        each, one with a Lead) and maybe more, so later steps meet written Tasks."""
+        for to in [["c0", "c1", "c2", "l0"], ["c3", "c4", "c5"], *emails]:
             self._ingest(self.scene.sent(self._name(), to))
-        if emails:
-            self._catch_up()
+        self._catch_up()
 
     @rule(
-        to=st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=5),
+        to=RECIPIENTS,
         cc=st.lists(st.sampled_from(PEOPLE), max_size=2),
         is_reply=st.booleans(),
     )
@@ -129,8 +129,9 @@ class EngineMachine(RuleBasedStateMachine):
         assert (report.accepted, report.duplicates, report.rejected) == (0, 1, [])
         FIGURES["redeliveries"] += 1
 
-    @rule(change=st.sampled_from(SETTINGS))
-    def change_setting(self, change: tuple[str, str]) -> None:
+    @rule(change=st.sampled_from(SETTINGS), replay_now=st.booleans())
+    def change_setting(self, change: tuple[str, str], replay_now: bool) -> None:
+        """R16: a new settings version; maybe replayed at once (R19), as an admin would."""
         FIGURES["rule change_setting"] += 1
         key, value = change
         before = self.engine.app.settings().version
@@ -138,6 +139,8 @@ class EngineMachine(RuleBasedStateMachine):
         if self.engine.app.settings().version != before:
             self.settings_changed = True
             self.caught_up = False
+        if replay_now:
+            self._replay()
 
     @rule(
         kind=st.sampled_from(RATE_KINDS),
@@ -150,12 +153,12 @@ class EngineMachine(RuleBasedStateMachine):
         self.org.set_faults(self.faults)
         FIGURES["faults injected"] += 1
 
-    @precondition(lambda self: self.ingested and not self.caught_up)
-    @rule(nth=st.integers(1, 3), chunk=st.sampled_from((1, 2, 50)))
-    def crash_after_a_write(self, nth: int, chunk: int) -> None:
-        """The nth batch of writes reaches the org, then the process dies before recording
-        it; the next process starts from the store alone."""
+    @rule(to=RECIPIENTS, nth=st.integers(1, 2), chunk=st.sampled_from((1, 2, 50)))
+    def crash_after_a_write(self, to: list[str], nth: int, chunk: int) -> None:
+        """An email arrives; the nth batch of writes reaches the org, then the process dies
+        before recording it; the next process starts from the store alone."""
         FIGURES["rule crash_after_a_write"] += 1
+        self._ingest(self.scene.sent(self._name(), to))
         calls = Counter[str]()
 
         def die(outcomes: list[WriteOutcome]) -> None:
@@ -200,9 +203,13 @@ class EngineMachine(RuleBasedStateMachine):
     def replay(self) -> None:
         """R19: plan under the current settings (reading the org), apply, as the CLI does."""
         FIGURES["rule replay"] += 1
+        self._replay()
+
+    def _replay(self) -> None:
         app = self.engine.app
         gateway = self.engine.gateway()
-        path = self.scene.folder / f"plan-{self.made}.json"
+        self.plans += 1
+        path = self.scene.folder / f"plan-{self.plans}.json"
         try:
             observe_org(app, gateway)
             reader = org_reader(gateway, bool(app.settings().org_shared_activities))
