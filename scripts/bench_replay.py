@@ -6,7 +6,8 @@ people, opens, meetings) through the aggregates and the real planner, saved in b
 Tasks as Salesforce support's disable leaves them (only the primary). Then, each phase in a
 fresh process so its peak RSS is its own:
 
-- floor: read and decode the whole log (every notification through the mapper);
+- floors: read and decode the whole log (every notification through the mapper, in log
+  order), and replay's own read path without planning (ids in chunks, one query per chunk);
 - plan --no-org: re-plan every activity under the current settings (org observed off),
   diff with the record, write the plan document;
 - plan with the org: the same, reading the stand-in org by sync key, 200 keys a read.
@@ -36,6 +37,7 @@ from domain.planner import plan_activity
 from projections.ports import OrgRecord
 from replay.making import PlanRequest, make_plan
 from replay.parallel import Workers
+from replay.stream import Scope, activity_chunks, load
 
 SAVE_BATCH = 1000
 ACCOUNTS = 1_000
@@ -173,6 +175,18 @@ def floor(folder: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu": cpu, "events": decoded, "activities": activities}
 
 
+def read_path(folder: Path) -> dict[str, float]:
+    """Replay's own read of the history (ids in chunks, events per chunk, aggregates), no plan."""
+    app = open_app(f"sqlite:///{folder / 'store.db'}")
+    started, cpu = time.perf_counter(), time.process_time()
+    scope, activities = Scope(app.recorder.max_notification_id() or 0), 0
+    for ids in activity_chunks(app, scope):
+        activities += len(load(app, ids))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    app.close()
+    return {"seconds": seconds, "cpu": cpu, "activities": activities}
+
+
 def plan(folder: Path, with_org: bool, workers: int = 1) -> dict[str, float]:
     url = f"sqlite:///{folder / 'store.db'}"
     app = open_app(url)
@@ -212,6 +226,8 @@ def run_phase(args: argparse.Namespace) -> None:
         figures = build(folder, args.activities, args.seed)
     elif args.phase == "floor":
         figures = floor(folder)
+    elif args.phase == "read":
+        figures = read_path(folder)
     else:
         figures = plan(folder, with_org=args.phase != "plan", workers=args.workers)
     usage = [resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)]
@@ -223,36 +239,45 @@ def run_phase(args: argparse.Namespace) -> None:
 def report(folder: Path, activities: int, seed: int) -> None:
     built = phase("build", folder, activities=activities, seed=seed)
     print(
-        f"built {activities:,} activities, {built['events']:,} events in {built['seconds']:.1f} s"
+        f"built {activities:,} activities, {built['events']:,} events in {built['seconds']:.0f} s"
     )
-    low = phase("floor", folder)
-    rate = low["activities"] / low["seconds"]
-    print(
-        f"   floor: read+decode {low['events']:,} events in {low['seconds']:.1f} s "
-        f"(CPU {low['cpu']:.1f} s) = {rate:,.0f} activities/s, peak RSS {low['peak_rss_mb']:.0f} MB"
-    )
+    floors = {"log scan": phase("floor", folder), "replay read": phase("read", folder)}
+    for name, run in floors.items():
+        print(f"{name:>17}: {_figures(run)}")
+    print("  (log scan: every notification read and decoded in log order; replay read: the")
+    print("   plan's own read, ids in chunks of 500, one query per chunk, aggregates built)")
     for name, workers in (("plan", 1), ("plan-org", 1), ("plan-org", 2)):
         run = phase(name, folder, workers=workers)
-        speed = run["activities"] / run["seconds"]
-        print(
-            f"{name:>8} x{workers}: {run['activities']:,} activities in {run['seconds']:.1f} s "
-            f"(CPU {run['cpu']:.1f} s) = {speed:,.0f} activities/s, {speed / rate:.0%} of the "
-            f"floor's rate (CPU: {low['cpu'] / run['cpu']:.0%}), "
-            f"{run['changed']:,} to change, plan {run['plan_mb']:.0f} MB, "
-            f"{run['org_reads']:,} org reads (in this process), peak RSS {run['peak_rss_mb']:.0f} MB"
-            + (f" (+ each worker {run['peak_rss_child_mb']:.0f} MB)" if workers > 1 else "")
-        )
+        print(f"{name + ' x' + str(workers):>17}: {_figures(run)}")
+        ratios = [
+            f"{run['activities'] / run['seconds'] / (low['activities'] / low['seconds']):.0%}"
+            + (f" (CPU {low['cpu'] / run['cpu']:.0%})" if workers == 1 else "")
+            for low in floors.values()
+        ]
         counts = {k: v for k, v in run["counts"].items() if v}
-        print(f"          counts {counts}")
+        print(f"{'':>19}rate vs log scan {ratios[0]}, vs replay read {ratios[1]}")
+        print(
+            f"{'':>19}{run['changed']:,} activities to change {counts}, plan file "
+            f"{run['plan_mb']:.0f} MB, {run['org_reads']:,} org reads in the main process"
+            + (f", each worker's peak RSS {run['peak_rss_child_mb']:.0f} MB" if workers > 1 else "")
+        )
+
+
+def _figures(run: dict) -> str:
+    rate = run["activities"] / run["seconds"]
+    return (
+        f"{run['activities']:,} activities in {run['seconds']:.1f} s (CPU {run['cpu']:.1f} s) "
+        f"= {rate:,.0f} activities/s, peak RSS {run['peak_rss_mb']:.0f} MB"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--dir", help="work folder (default: a temporary one)")
+    parser.add_argument("--dir", help="work folder, reused when it holds a store (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--phase", choices=("build", "floor", "plan", "plan-org"))
+    parser.add_argument("--phase", choices=("build", "floor", "read", "plan", "plan-org"))
     parser.add_argument("--workers", type=int, default=1, help="planning processes (a phase)")
     args = parser.parse_args()
     if args.phase:
