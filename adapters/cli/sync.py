@@ -100,12 +100,11 @@ def _wait_for_others(
     worker: SyncWorker, queue: SqlWorkQueue, summary: SyncSummary, quiet: bool
 ) -> SyncSummary:
     """Until no other worker holds pending work: wait, and take over leases that run out."""
-    told, waited = 0, False
+    told = 0
     while not summary.paused:
         held = queue.held_by_others(worker.options.owner)
         if not held.count or held.first_expiry is None:
             break
-        waited = True
         if held.count != told and not quiet:
             until = time.strftime("%H:%M:%S", time.localtime(held.first_expiry))
             click.echo(
@@ -119,8 +118,8 @@ def _wait_for_others(
             time.sleep(min(pause, _POLL_SECONDS))
         else:
             summary = _added(summary, worker.run())
-    if waited:  # what the others settled meanwhile is no longer pending
-        summary = dataclasses.replace(summary, pending=queue.pending_count())
+    # What the others settled since this worker's last claim is no longer pending.
+    summary = dataclasses.replace(summary, pending=queue.pending_count())
     return summary
 
 
