@@ -52,8 +52,10 @@ def start_cli(scene: Scene, *args: str, **extra_env: str) -> subprocess.Popen[by
     )
 
 
-def run_cli(scene: Scene, *args: str, timeout: float = 180.0) -> subprocess.CompletedProcess[str]:
-    process = start_cli(scene, *args)
+def run_cli(
+    scene: Scene, *args: str, timeout: float = 180.0, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    process = start_cli(scene, *args, **extra_env)
     out, err = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())
 
