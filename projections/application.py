@@ -15,6 +15,8 @@ from domain.activity import EmailActivity, activity_uuid
 from domain.model import Activity
 from domain.settings import SETTINGS_ID, OrgSettings, Settings
 
+_OBSERVE_ATTEMPTS = 5
+
 
 @dataclass
 class RecordResult:
@@ -105,12 +107,22 @@ class ActivitySyncApp(Application[UUID]):
         return aggregate.current
 
     def observe_shared_activities(self, enabled: bool, source: str) -> bool:
-        """Record the org's shared-activities state when it changed (R17); True if recorded."""
-        aggregate = self.settings_aggregate()
-        changed = aggregate.observe_shared_activities(enabled, source)
-        if changed or aggregate.version == 1:
-            self.save(aggregate)
-        return changed
+        """Record the org's shared-activities state when it changed (R17); True if recorded.
+
+        Several workers observe the org at once: when another one saved first, look again
+        (its event may already say the same).
+        """
+        for _attempt in range(_OBSERVE_ATTEMPTS):
+            aggregate = self.settings_aggregate()
+            changed = aggregate.observe_shared_activities(enabled, source)
+            if not (changed or aggregate.version == 1):
+                return False
+            try:
+                self.save(aggregate)
+            except IntegrityError:
+                continue
+            return changed
+        raise IntegrityError(f"settings kept changing while recording the org's state ({source})")
 
     def settings_history(self) -> Iterator[DomainEventProtocol[UUID]]:
         yield from self.events.get(SETTINGS_ID)
