@@ -356,3 +356,62 @@ def test_the_engine_never_loses_or_duplicates_a_task_whatever_happens(
     figures = ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.items()))
     Path(os.environ.get("RELIABILITY_FIGURES", os.devnull)).write_text(figures + "\n")
     print(f"\nstate machine: {figures}")
+
+
+# Runs the machine found, kept as fixed examples ------------------------------------------
+
+
+class _Folders:
+    """`mktemp` for a machine driven by hand (pytest's factory wants a unique basename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.made = root, 0
+
+    def mktemp(self, name: str) -> Path:
+        self.made += 1
+        path = self.root / f"{name}{self.made}"
+        path.mkdir()
+        return path
+
+
+def _check(machine: EngineMachine) -> None:
+    machine.at_most_one_task_per_sync_key_and_every_recorded_write_is_in_the_org()
+    machine.nothing_recorded_is_ever_dropped()
+    machine.after_catching_up_the_org_is_what_the_planner_says()
+
+
+@pytest.fixture
+def machine(machine_org: LocalOrg, tmp_path: Path) -> Iterator[EngineMachine]:
+    EngineMachine.org = machine_org
+    EngineMachine.folders = _Folders(tmp_path)  # type: ignore[assignment]
+    driven = EngineMachine()
+    yield driven
+    driven.teardown()
+
+
+def test_a_replay_to_batches_of_one_leaves_each_shared_task_with_its_primary_only(
+    machine: EngineMachine,
+) -> None:
+    """R19, found by the machine: shared Tasks written, batch size set to 1, replayed and
+    synced; the primary's Task must lose its former secondaries in the org (TaskWhoIds is
+    sent for a shared batch of one too)."""
+    machine.some_history(emails=[])
+    machine.change_setting(("batch_size", "1"), replay_now=True)
+    machine.run_worker(clear_faults=True)
+    _check(machine)
+
+
+@pytest.mark.parametrize(
+    "change", [("shared_activities", "off"), ("opportunity_mode", "contact_role")]
+)
+def test_a_crash_after_the_write_then_a_replay_leaves_no_orphan_task_in_the_org(
+    machine: EngineMachine, change: tuple[str, str]
+) -> None:
+    """R20, R19, found by the machine: a shared email is written but the process dies before
+    recording it; a settings change is replayed before the next sync, retiring that never
+    recorded Task. The next sync finds it in the org by its sync key and deletes it."""
+    machine.some_history(emails=[])
+    machine.crash_after_a_write(["c0", "c1", "c2"], nth=1, chunk=50)
+    machine.change_setting(change, replay_now=True)
+    machine.run_worker(clear_faults=True)
+    _check(machine)
