@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from audit_support import Org, Store, first_part, open_store, planned_activity, 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from adapters.persistence import open_app
+from adapters.views import view_engine
 from adapters.web.app import create_app
 from adapters.web.config import ConsoleConfig
 from adapters.web.console import Console, open_console
@@ -61,30 +65,40 @@ def refuse(store: Store, org: Org, source_id: str, to: list[str], code: str, mes
     return key
 
 
+_TEMPLATE: dict[str, Any] = {}
+
+
+def _template() -> tuple[Path, Org]:
+    """The history, built once per process in its own folder (tests get a copy of the file)."""
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="console-template-"))
+        store = open_store(folder)
+        org = first_part(store, emails=3)
+        people = [f"p{i:02d}@acme.example" for i in range(60)]
+        code, message = "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Subject is required"
+        refuse(store, org, "locked-1", people[3:5], code, message)
+        refuse(store, org, "locked-2", people[5:7], code, message)
+        store.app.close()
+        _TEMPLATE.update(folder=folder, org=org)
+    return _TEMPLATE["folder"], _TEMPLATE["org"]
+
+
+def copied_store(folder: Path) -> tuple[Store, Org]:
+    """A fresh store in `folder` holding `first_part`'s history plus two refusals of another code."""
+    template, org = _template()
+    for name in ("store.db", "store.db-wal", "store.db-shm"):
+        if (template / name).exists():
+            shutil.copyfile(template / name, folder / name)
+    url = f"sqlite:///{folder}/store.db"
+    return Store(url, open_app(url), view_engine(url)), org
+
+
 @contextmanager
 def running_console(
     folder: Path, token: str | None = TOKEN, secret: str | None = SECRET, **options: Any
 ) -> Iterator[Running]:
-    """A console on a store holding `first_part`'s history plus two refusals of another code."""
-    store = open_store(folder)
-    org = first_part(store, emails=3)
-    people = [f"p{i:02d}@acme.example" for i in range(60)]
-    refuse(
-        store,
-        org,
-        "locked-1",
-        people[3:5],
-        "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-        "Subject is required",
-    )
-    refuse(
-        store,
-        org,
-        "locked-2",
-        people[5:7],
-        "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-        "Subject is required",
-    )
+    """A console on a copy of the test history (see `copied_store`)."""
+    store, org = copied_store(folder)
     config = ConsoleConfig(
         admin_token=token, webhook_secret=secret, plans_dir=folder / "plans", **options
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from console_support import (
     BEARER,
     SECRET,
@@ -20,6 +19,8 @@ from console_support import (
     with_fresh_client,
 )
 
+from adapters.cli.main import Config
+from adapters.cli.serve import serve
 from adapters.web.config import ConsoleConfig, check_can_serve, is_loopback
 from adapters.web.security import SESSION_COOKIE
 from domain.errors import BadInput
@@ -217,13 +218,10 @@ def test_short_secrets_are_refused() -> None:
 
 
 def test_the_serve_command_refuses_a_public_host_without_the_token(tmp_path: Path) -> None:
-    """`activity-sync serve --host 0.0.0.0` exits 2 with one sentence saying what to set."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    command = [sys.executable, "-c", "from adapters.cli.main import main; main()"]
-    command += ["--store", f"sqlite:///{tmp_path}/s.db"]
-    command += ["serve", "--host", "0.0.0.0", "--port", "0"]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=60, cwd=Path(__file__).parents[3]
-    )
-    assert done.returncode == 2, done.stderr
-    assert "ACTIVITY_SYNC_ADMIN_TOKEN" in done.stderr
+    """`activity-sync serve --host 0.0.0.0` stops with one sentence (BadInput: exit code 2)."""
+    config = Config(store=f"sqlite:///{tmp_path}/s.db", salesforce=None)
+    unset = {"ACTIVITY_SYNC_ADMIN_TOKEN": None}
+    done = CliRunner().invoke(serve, ["--host", "0.0.0.0", "--port", "0"], obj=config, env=unset)
+    assert isinstance(done.exception, BadInput) and done.exception.exit_code == 2
+    assert "ACTIVITY_SYNC_ADMIN_TOKEN" in str(done.exception)
+    assert not (tmp_path / "s.db").exists()  # refused before anything was opened
