@@ -17,13 +17,14 @@ from adapters.web import models as m
 from adapters.web.console import Console, health_document
 
 WHO = "console"
-AUTH = {401: {"model": m.Problem, "description": "the admin token is missing or wrong"}}
-CHANGE = {
+Responses = dict[int | str, dict[str, Any]]
+AUTH: Responses = {401: {"model": m.Problem, "description": "the admin token is missing or wrong"}}
+CHANGE: Responses = {
     **AUTH,
     400: {"model": m.Problem, "description": "bad input"},
     403: {"model": m.Problem, "description": "missing CSRF token (send the bearer header)"},
 }
-MISSING = {404: {"model": m.Problem, "description": "nothing has that id"}}
+MISSING: Responses = {404: {"model": m.Problem, "description": "nothing has that id"}}
 
 router = APIRouter(prefix="/api", responses=AUTH)
 
@@ -113,7 +114,10 @@ def settings(console: ConsoleDep) -> dict[str, Any]:
 
 
 @router.post("/settings", response_model=m.SettingChanged, tags=["settings"], responses=CHANGE)
-def change_setting(console: ConsoleDep, change: m.SettingChange) -> dict[str, Any]:
+def change_setting(
+    console: ConsoleDep,
+    change: m.SettingChange,  # type: ignore[valid-type]
+) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
     return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
 

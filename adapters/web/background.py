@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import ActivitySyncError
-from projections.ports import SharedActivitiesState
+from projections.ports import ApiUsage, OrgProbe, SharedActivitiesState
 from projections.worker import SyncSummary, SyncWorker
 
 log = logging.getLogger("activity_sync.console")
@@ -20,17 +20,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class RecordingProbe:
+class RecordingProbe(OrgProbe):
     """Passes the org's shared-activities reads through, remembering when the last one was."""
 
-    def __init__(self, probe: Any, on_read: Callable[[SharedActivitiesState], None]) -> None:
+    def __init__(self, probe: OrgProbe, on_read: Callable[[SharedActivitiesState], None]) -> None:
         self.probe = probe
         self.on_read = on_read
 
     def shared_activities(self) -> SharedActivitiesState:
-        state: SharedActivitiesState = self.probe.shared_activities()
+        state = self.probe.shared_activities()
         self.on_read(state)
         return state
+
+    def api_usage(self) -> ApiUsage:
+        return self.probe.api_usage()
 
 
 @dataclasses.dataclass

@@ -205,13 +205,13 @@ def _change_model(key: str) -> type[BaseModel]:
     return create_model(
         f"Change_{key}",
         __config__=ConfigDict(extra="forbid"),
-        key=(Literal[key], ...),
+        key=(Literal[key], ...),  # type: ignore[arg-type]
         value=(str, Field(max_length=100_000, pattern=pattern, description=description)),
         confirm=(Literal[True], Field(description="must be true: the change is deliberate")),
     )
 
 
-SettingChange = Annotated[
+SettingChange = Annotated[  # type: ignore[valid-type]
     Union[tuple(_change_model(key) for key in SETTABLE)],  # noqa: UP007 - built at run time
     Field(discriminator="key"),
 ]
