@@ -14,6 +14,7 @@ from adapters.rejections import newest_rejections
 from adapters.views import catch_up
 from adapters.web import actions, address_index, queries, webhook
 from adapters.web import models as m
+from adapters.web import orders as o
 from adapters.web.console import Console, health_document
 
 WHO = "console"
@@ -69,9 +70,9 @@ def failures(
     tags=["failures"],
     responses={**CHANGE, **MISSING},
 )
-def retry(console: ConsoleDep, order: m.RetryRequest) -> dict[str, Any]:
+def retry(console: ConsoleDep, order: o.RetryRequest) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
-    if isinstance(order, m.RetryKeys):
+    if isinstance(order, o.RetryKeys):
         result = actions.retry(console.app, console.views, WHO, sync_keys=order.sync_keys)
     else:
         result = actions.retry(console.app, console.views, WHO, code=order.code)
@@ -116,7 +117,7 @@ def settings(console: ConsoleDep) -> dict[str, Any]:
 @router.post("/settings", response_model=m.SettingChanged, tags=["settings"], responses=CHANGE)
 def change_setting(
     console: ConsoleDep,
-    change: m.SettingChange,  # type: ignore[valid-type]
+    change: o.SettingChange,  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
     return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
@@ -136,10 +137,10 @@ def plans(console: ConsoleDep) -> list[dict[str, Any]]:
     responses={**CHANGE, 502: {"model": m.Problem}, 503: {"model": m.Problem}},
 )
 def make_plan(
-    console: ConsoleDep, order: Annotated[m.PlanOrder | None, Body()] = None
+    console: ConsoleDep, order: Annotated[o.PlanOrder | None, Body()] = None
 ) -> dict[str, Any]:
     """Plan a replay of the whole history under the current settings (R19); nothing changes."""
-    read_org = (order or m.PlanOrder()).read_org
+    read_org = (order or o.PlanOrder()).read_org
     return console.plans.make(console.app, read_org and console.has_org)
 
 
@@ -164,7 +165,7 @@ def plan(
     tags=["replay"],
     responses={**CHANGE, **MISSING, 409: {"model": m.Problem, "description": "the plan is stale"}},
 )
-def apply(console: ConsoleDep, replay_id: str, order: m.ApplyOrder) -> dict[str, Any]:
+def apply(console: ConsoleDep, replay_id: str, order: o.ApplyOrder) -> dict[str, Any]:
     """Append the plan's events; the background sync then writes them to the org."""
     result = console.plans.apply(console.app, replay_id, order.force)
     console.sync.wake()

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from adapters.web import api, login, pages
+from adapters.web import api, login, pages, rendering
 from adapters.web.console import Console
 from adapters.web.security import ConsoleGuard
 from domain.errors import ActivitySyncError, BadInput, ConfigurationError, NotFound
@@ -52,7 +52,7 @@ def create_app(console: Console) -> FastAPI:
 
 
 def status_of(error: Exception) -> int:
-    if isinstance(error, pages.FormRefused):
+    if isinstance(error, rendering.FormRefused):
         return 403
     if isinstance(error, NotFound):
         return 404
@@ -68,7 +68,7 @@ def status_of(error: Exception) -> int:
 
 
 def message_of(error: Exception) -> str:
-    if isinstance(error, pages.FormRefused):
+    if isinstance(error, rendering.FormRefused):
         return "The form expired or did not come from this console; reload the page and try again."
     return str(error)
 
@@ -78,9 +78,9 @@ def _handle_errors(app: FastAPI) -> None:
         status, message = status_of(error), message_of(error)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, status_code=status)
-        return pages.render(
+        return rendering.render(
             request, "error.html", status=status, message=message, status_code=status
         )
 
-    for kind in (ActivitySyncError, pages.FormRefused):
+    for kind in (ActivitySyncError, rendering.FormRefused):
         app.add_exception_handler(kind, handle)

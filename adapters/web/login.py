@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.web.console import Console
-from adapters.web.pages import checked_form, render
+from adapters.web.rendering import checked_form, render
 from adapters.web.security import SESSION_COOKIE, safe_next
 
 router = APIRouter(include_in_schema=False)

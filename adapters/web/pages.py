@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, Response
 
 from adapters.cli.audit import explain_document
 from adapters.cli.settings import history_rows, show_document
 from adapters.views import catch_up
 from adapters.web import actions, address_index, queries, story
 from adapters.web.console import Console, health_document
-from adapters.web.security import CSRF_FIELD, csrf_nonce, form_csrf_ok
+from adapters.web.rendering import back, checked_form, confirm, render, shown
 from domain.errors import NotFound
 from domain.settings import SETTABLE
 
@@ -25,45 +22,7 @@ WHO = "console"
 SHOWN_FAILURES = 200
 SHOWN_PLAN_ACTIVITIES = 200
 
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 router = APIRouter(include_in_schema=False)
-
-
-class FormRefused(Exception):
-    """A form without a valid CSRF token (or expired: the console restarted)."""
-
-
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    console: Console = request.app.state.console
-    context.update(
-        csrf_token=console.keys.csrf_token(csrf_nonce(request)),
-        guarded=console.keys.admin_token is not None,
-        page=name.removesuffix(".html"),
-    )
-    return templates.TemplateResponse(request, name, context, status_code=status)
-
-
-async def checked_form(request: Request) -> dict[str, str]:
-    """The posted fields, once the CSRF token is verified."""
-    console: Console = request.app.state.console
-    form = await request.form()
-    fields = {key: str(value) for key, value in form.items()}
-    if not form_csrf_ok(console.keys, request, fields.get(CSRF_FIELD)):
-        raise FormRefused
-    return fields
-
-
-def confirm(
-    request: Request, title: str, action: str, fields: dict[str, str], **context: Any
-) -> HTMLResponse:
-    """The explicit confirmation step every change goes through."""
-    hidden = {k: v for k, v in fields.items() if k not in (CSRF_FIELD, "confirmed")}
-    return render(request, "confirm.html", title=title, action=action, hidden=hidden, **context)
-
-
-def back(path: str, **query: Any) -> RedirectResponse:
-    shown = {k: v for k, v in query.items() if v is not None}
-    return RedirectResponse(path + (f"?{urlencode(shown)}" if shown else ""), status_code=303)
 
 
 def _console(request: Request) -> Console:
@@ -246,7 +205,7 @@ async def change_setting_form(request: Request) -> Response:
             f"Change {preview['key']}?",
             "/settings",
             fields,
-            detail=f"{preview['key']}: {_shown(preview['old'])} → {_shown(preview['new'])}. "
+            detail=f"{preview['key']}: {shown(preview['old'])} → {shown(preview['new'])}. "
             "This appends a settings event (a new settings version); Tasks already written "
             "keep their shape until you replay.",
             button="Yes, change it",
@@ -254,28 +213,3 @@ async def change_setting_form(request: Request) -> Response:
         )
     done = actions.change_setting(console.app, key, value, WHO)
     return back("/settings", changed=done["key"])
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ",".join(value) if value else "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "unknown" if value is None else str(value)
-
-
-def _when(value: str | None) -> str:
-    """An ISO timestamp in UTC as `2026-03-02 09:30 UTC` (the view stores them in UTC)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
-
-
-templates.env.filters["shown"] = _shown
-templates.env.filters["when"] = _when
