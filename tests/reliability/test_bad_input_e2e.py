@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -111,10 +112,13 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActivitySyncA
     app = open_app(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'store.db'}")
     yield app
     app.close()
+    print(
+        f"\nfuzzed bad lines by kind: {dict(sorted(FUZZED.items()))}, {sum(FUZZED.values())} in all"
+    )
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES") or 25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -92,8 +92,14 @@ class EngineMachine(RuleBasedStateMachine):
         FIGURES["examples"] += 1
 
     def teardown(self) -> None:
-        self.org.set_faults("")
-        self.engine.close()
+        """Every example ends caught up and compared with the planner, whatever it did."""
+        try:
+            self.org.set_faults("")
+            self.faults = ""
+            self._catch_up()
+            self.after_catching_up_the_org_is_what_the_planner_says()
+        finally:
+            self.engine.close()
 
     # Rules ------------------------------------------------------------------------------
 
