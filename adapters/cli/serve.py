@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from adapters.cli.main import Config
-from adapters.web.config import DEFAULT_MAX_BODY, check_can_serve, from_env
+from adapters.web.config import DEFAULT_MAX_BODY, check_can_serve, from_env, is_loopback
 from domain.errors import BadInput
 
 
@@ -28,6 +28,12 @@ from domain.errors import BadInput
     help=f"Webhook body limit [default: ACTIVITY_SYNC_WEBHOOK_MAX_BYTES or {DEFAULT_MAX_BODY}].",
 )
 @click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Only answer requests for this host name (repeatable; e.g. a proxy's name).",
+)
+@click.option(
     "--plans-dir",
     type=click.Path(file_okay=False),
     default=None,
@@ -42,6 +48,7 @@ def serve(
     interval: float,
     chunk_size: int,
     max_body_bytes: int | None,
+    allowed_hosts: tuple[str, ...],
     plans_dir: str | None,
 ) -> None:
     """Serve the admin console on HOST:PORT (127.0.0.1 by default) until interrupted.
@@ -60,6 +67,7 @@ def serve(
         "worker_interval": max(interval, 0.1),
         "chunk_size": max(chunk_size, 1),
         "plans_dir": Path(plans_dir) if plans_dir else None,
+        "extra_hosts": tuple(name.strip().lower() for name in allowed_hosts),
     }
     if max_body_bytes is not None:
         options["max_body_bytes"] = max_body_bytes
@@ -95,6 +103,8 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _describe(token: str | None, secret: str | None, no_worker: bool, host: str) -> None:
     guard = "admin token required" if token else f"no admin token: open to whoever can reach {host}"
+    if not is_loopback(host):
+        guard += " (plain HTTP: put an HTTPS proxy in front)"
     hook = "webhook on" if secret else "webhook off (set ACTIVITY_SYNC_WEBHOOK_SECRET)"
     worker = "sync worker off" if no_worker else "sync worker on"
     click.echo(f"{guard}; {hook}; {worker}. Stop with Ctrl+C.", err=True)

@@ -32,11 +32,15 @@ class ConsoleConfig:
     extra_hosts: tuple[str, ...] = ()  # more Host header values to accept (a proxy's name)
 
     @property
-    def allowed_hosts(self) -> list[str]:
-        """Host header values served; others are refused (guards against DNS rebinding)."""
+    def allowed_hosts(self) -> list[str] | None:
+        """Host header values served (None: any). Without an admin token only this machine's
+        names are, so a page that rebinds its name to 127.0.0.1 cannot drive the console;
+        with the token, any name (a proxy's, the machine's) unless `extra_hosts` are given."""
+        if self.admin_token and not self.extra_hosts:
+            return None
         names = {self.host, *self.extra_hosts}
         if is_loopback(self.host):
-            names.update(("127.0.0.1", "localhost", "::1", "[::1]"))
+            names.update(LOOPBACK_NAMES)
         return sorted(names)
 
 

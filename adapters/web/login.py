@@ -31,7 +31,12 @@ async def login(request: Request) -> Response:
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, console.keys.session, httponly=True, samesite="strict", path="/"
+        SESSION_COOKIE,
+        console.keys.session,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=request.url.scheme == "https",  # behind an HTTPS proxy
     )
     return response
 

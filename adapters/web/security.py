@@ -113,7 +113,8 @@ class ConsoleGuard:
     def __init__(self, app: Any, config: ConsoleConfig, keys: Keys) -> None:
         self.app = app
         self.keys = keys
-        self.hosts = {name.lower() for name in config.allowed_hosts}
+        allowed = config.allowed_hosts
+        self.hosts = None if allowed is None else {name.lower() for name in allowed}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,7 +125,7 @@ class ConsoleGuard:
         if scope["path"].startswith("/api/"):
             fresh = None  # API callers get the cookie from a page, never from the API
         refusal = self._refusal(scope, conn)
-        wrapped = self._with_headers(send, fresh)
+        wrapped = self._with_headers(send, fresh, secure=scope.get("scheme") == "https")
         if refusal is not None:
             await refusal(scope, receive, wrapped)
             return
@@ -141,7 +142,7 @@ class ConsoleGuard:
         return fresh
 
     def _refusal(self, scope: Scope, conn: HTTPConnection) -> Response | None:
-        if _host_name(conn.headers.get("host", "")) not in self.hosts:
+        if self.hosts is not None and _host_name(conn.headers.get("host", "")) not in self.hosts:
             return PlainTextResponse("unknown host", status_code=400)
         path, method = scope["path"], scope["method"]
         if path == WEBHOOK_PATH and method == "POST":
@@ -170,7 +171,7 @@ class ConsoleGuard:
                 )
         return None
 
-    def _with_headers(self, send: Send, fresh_nonce: str | None) -> Send:
+    def _with_headers(self, send: Send, fresh_nonce: str | None, secure: bool) -> Send:
         async def sending(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -178,9 +179,10 @@ class ConsoleGuard:
                     headers.setdefault(name, value)
                 headers.setdefault("cache-control", "no-store")
                 if fresh_nonce:
+                    flags = "; Secure" if secure else ""
                     headers.append(
                         "set-cookie",
-                        f"{CSRF_COOKIE}={fresh_nonce}; Path=/; HttpOnly; SameSite=Strict",
+                        f"{CSRF_COOKIE}={fresh_nonce}; Path=/; HttpOnly; SameSite=Strict{flags}",
                     )
             await send(message)
 

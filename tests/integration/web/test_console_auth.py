@@ -18,6 +18,7 @@ from console_support import (
     sign_in,
     with_fresh_client,
 )
+from fastapi.testclient import TestClient
 
 from adapters.cli.main import Config
 from adapters.cli.serve import serve
@@ -173,14 +174,37 @@ def test_no_secret_is_ever_rendered(running: Running) -> None:
             assert secret not in body
 
 
-def test_requests_naming_another_host_are_refused(running: Running) -> None:
-    """A page on another site rebinding its name to 127.0.0.1 cannot drive the console."""
-    response = running.client.get("/api/health", headers={**BEARER, "Host": "evil.example"})
-    assert response.status_code == 400
-    assert (
-        running.client.get("/api/health", headers={**BEARER, "Host": "localhost:8080"}).status_code
-        == 200
+def test_without_a_token_requests_naming_another_host_are_refused(tmp_path: Path) -> None:
+    """A page on another site rebinding its name to 127.0.0.1 cannot drive an open console."""
+    with running_console(tmp_path, token=None) as running:
+        assert (
+            running.client.get("/api/health", headers={"Host": "evil.example"}).status_code == 400
+        )
+        for name in ("localhost:8080", "127.0.0.1", "[::1]:8080"):
+            assert running.client.get("/api/health", headers={"Host": name}).status_code == 200
+
+
+def test_allowed_hosts_limit_the_names_a_guarded_console_answers(tmp_path: Path) -> None:
+    with running_console(tmp_path, extra_hosts=("console.corp.example",)) as running:
+        named = {**BEARER, "Host": "console.corp.example"}
+        assert running.client.get("/api/health", headers=named).status_code == 200
+        other = {**BEARER, "Host": "evil.example"}
+        assert running.client.get("/api/health", headers=other).status_code == 400
+
+
+def test_over_https_the_cookies_are_secure(running: Running) -> None:
+    """Behind an HTTPS proxy (uvicorn trusts its X-Forwarded-Proto) both cookies say Secure."""
+    client = TestClient(running.app, base_url="https://127.0.0.1")
+    page = client.get("/login")
+    assert "Secure" in page.headers["set-cookie"]
+    response = client.post(
+        "/login",
+        data={"token": TOKEN, "next": "/", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
     )
+    assert "Secure" in response.headers["set-cookie"]
+    plain = running.client.get("/login")
+    assert "Secure" not in plain.headers["set-cookie"]
 
 
 def test_every_response_carries_the_security_headers(running: Running) -> None:
