@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -82,7 +83,10 @@ def serve(
         click.echo(f"activity-sync console on http://{shown}:{bound[1]}/", err=True)
         _describe(settings.admin_token, settings.webhook_secret, no_worker, host)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        server.run(sockets=[listener])
+        # Ctrl+C is how a server stops: uvicorn has shut down gracefully when it re-raises it.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[listener])
+        click.echo("activity-sync console stopped.", err=True)
     finally:
         console.close()
         listener.close()
