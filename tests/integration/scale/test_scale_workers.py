@@ -22,8 +22,8 @@ from adapters.sql import engine_for
 from adapters.work_queue import SqlWorkQueue
 
 pytestmark = pytest.mark.postgres
-ACTIVITIES = 240
-CHUNK = "12"
+ACTIVITIES = 200
+CHUNK = "10"
 
 
 def ingested(store: str, org: LocalOrg, folder: Path) -> Backlog:
