@@ -12,8 +12,10 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
 from sqlalchemy import (
     Column,
     Float,
@@ -26,7 +28,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.dml import Insert
 
 from adapters.persistence import CREATION_LOCK
 from projections.application import ActivitySyncApp
@@ -59,6 +62,11 @@ work_tracking = Table(
     Column("name", String(64), primary_key=True),
     Column("notification_id", Integer, nullable=False),
 )
+
+
+def _key(originator_id: UUID | str) -> str:
+    """An activity's row key: its aggregate id as 32 hex digits."""
+    return originator_id.hex if isinstance(originator_id, UUID) else UUID(originator_id).hex
 
 
 @dataclass(frozen=True)
@@ -120,14 +128,18 @@ class SqlWorkQueue(WorkQueue):
             ).scalar()
         return int(found or 0)
 
-    def _apply(self, notifications: Sequence, end: int) -> None:
+    def _apply(self, notifications: Sequence[Notification], end: int) -> None:
         created = [
-            {"activity_id": n.originator_id.hex, "seq": n.id, "seen_version": n.originator_version}
+            {
+                "activity_id": _key(n.originator_id),
+                "seq": n.id,
+                "seen_version": n.originator_version,
+            }
             for n in notifications
             if n.topic == NEEDS_WORKER[0]
         ]
         changed = [
-            {"a": n.originator_id.hex, "v": n.originator_version}
+            {"a": _key(n.originator_id), "v": n.originator_version}
             for n in notifications
             if n.topic != NEEDS_WORKER[0]
         ]
@@ -146,14 +158,16 @@ class SqlWorkQueue(WorkQueue):
                 )
             self._advance(connection, end)
 
-    def _insert_ignoring_existing(self, table: Table, key: str):  # type: ignore[no-untyped-def]
+    def _insert_ignoring_existing(self, table: Table, key: str) -> Insert:
         if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table).on_conflict_do_nothing(index_elements=[key])
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-    def _advance(self, connection, end: int) -> None:  # type: ignore[no-untyped-def]
+            return postgresql_insert(table).on_conflict_do_nothing(index_elements=[key])
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
+
+    def _advance(self, connection: Connection, end: int) -> None:
         """Move the position forward (never back: another worker may be further on)."""
         connection.execute(
             work_tracking.update()
@@ -218,7 +232,7 @@ class SqlWorkQueue(WorkQueue):
         if rows:
             self._unlease(rows, "", " AND lease_owner = :o")
 
-    def _unlease(self, rows: list[dict], extra: str, condition: str = "") -> None:
+    def _unlease(self, rows: list[dict[str, Any]], extra: str, condition: str = "") -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 text(
