@@ -56,7 +56,7 @@ def locate(url: str | None) -> StoreLocation:
         }
         return StoreLocation(url, "sqlite", env, f"sqlite:///{path}")
     if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        schema = (parse_qs(parts.query).get("schema") or [None])[0]
+        schema = (parse_qs(parts.query).get("schema") or [""])[0] or None
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
