@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adapters.bootstrap import build
+from adapters.bootstrap import Engine, build
+from adapters.cli.main import Config
 from adapters.cli.rules import print_report
 from adapters.notices_run import notify_after_sync
 from adapters.work_queue import SqlWorkQueue
@@ -58,7 +59,7 @@ _COUNTS = (
 )
 @click.pass_obj
 def sync(
-    config,
+    config: Config,
     as_json: bool,
     follow: bool,
     interval: float,
@@ -133,14 +134,14 @@ def _added(first: SyncSummary, then: SyncSummary) -> SyncSummary:
     return total
 
 
-def _run_rules(engine, quiet: bool) -> None:
+def _run_rules(engine: Engine, quiet: bool) -> None:
     """Rules (R26): judge the Tasks just written and post their notices; free while none exist."""
     report = notify_after_sync(engine.app, engine.location, engine.env)
     if report is not None and not quiet:
         print_report(report, Console())
 
 
-def _run_once(worker, queue, quiet: bool) -> SyncSummary:
+def _run_once(worker: SyncWorker, queue: SqlWorkQueue, quiet: bool) -> SyncSummary:
     queue.catch_up()
     total = queue.pending_count()
     console = Console(stderr=True)
