@@ -19,9 +19,25 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def decode(self, data: bytes) -> Any:
         value = orjson.loads(data)
-        if _MARKER not in data:
+        markers = data.count(_MARKER)
+        if not markers:
             return value
+        if isinstance(value, dict):
+            shallow = self._decode_top_level(value)
+            if shallow is not None and shallow[1] == markers:
+                return shallow[0]
         return self._walk(value)
+
+    def _decode_top_level(self, value: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
+        """Events keep transcoded values (timestamps) at the top; plain data below (STYLE)."""
+        decoded = 0
+        result = {}
+        for key, item in value.items():
+            if isinstance(item, dict) and "_type_" in item:
+                item = self._decode_obj(item)
+                decoded += 1
+            result[key] = item
+        return result, decoded
 
     def _walk(self, value: Any) -> Any:
         if isinstance(value, dict):
