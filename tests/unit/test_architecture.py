@@ -76,10 +76,7 @@ def violations(module: str, imported: str) -> list[str]:
 
 MODULES = package_modules()
 # Imports that break a rule today, kept visible (xfail) until the lead settles them.
-KNOWN_VIOLATIONS = {
-    "replay.org_access": "imports adapters.salesforce.reads; DESIGN.md: replay does not import "
-    "adapters (its port belongs in projections/ports.py)",
-}
+KNOWN_VIOLATIONS: dict[str, str] = {}
 
 
 def marked(module: str, imported: list[str]) -> Any:
