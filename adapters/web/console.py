@@ -14,6 +14,7 @@ from sqlalchemy import Engine as SqlEngine
 from adapters.bootstrap import Engine, build
 from adapters.cli.audit import stats_for
 from adapters.cli.settings import history_rows, show_document
+from adapters.notices_run import notify_after_sync
 from adapters.sql import engine_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
@@ -80,6 +81,7 @@ def open_console(
             lambda: engine.worker(WorkerOptions(chunk_size=config.chunk_size)),
             lambda: backlog(engine).ready,
             interval=config.worker_interval,
+            after_round=lambda: notify_after_sync(engine.app, engine.location, engine.env),
         )
     return Console(engine, config, Keys(config.admin_token), sync, plans)
 

@@ -121,3 +121,20 @@ def test_stop_waits_for_the_chunk_in_progress() -> None:
     threading.Timer(0.2, release.set).start()
     assert sync.stop() is True
     assert worker.runs == [1]  # the chunk finished; no new one began after the stop
+
+
+def test_rules_judge_what_each_round_wrote() -> None:
+    """R26: the console's background sync runs the rules step after each round, as `sync` does."""
+    backlog = [2]
+    worker = FakeWorker(backlog)
+    judged: list[int] = []
+    sync = BackgroundSync(
+        lambda: worker,
+        lambda: backlog[0],
+        interval=30.0,
+        after_round=lambda: judged.append(backlog[0]),
+    )
+    sync.start()
+    wait_for(lambda: sync.status()["state"] == "idle" and backlog[0] == 0)
+    assert sync.stop() is True
+    assert judged == [1, 0]
