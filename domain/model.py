@@ -59,9 +59,12 @@ class Activity:
     ends_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """Plain data for the Recorded event (no deep copy: every value is immutable)."""
+        data = {name: getattr(self, name) for name in _ACTIVITY_FIELDS}
         for key in ("to", "cc", "bcc"):
             data[key] = list(data[key])
+        if self.related_to is not None:
+            data["related_to"] = {"object": self.related_to.object, "id": self.related_to.id}
         return data
 
     @classmethod
@@ -72,6 +75,9 @@ class Activity:
         related = values.get("related_to")
         values["related_to"] = RelatedRecord(**related) if related else None
         return _from(cls, values)  # type: ignore[no-any-return]
+
+
+_ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
 
 
 @dataclass(frozen=True)
