@@ -70,6 +70,14 @@ def _ok(trial: FaultTrial) -> bool:
     )
 
 
+def _verdict(trial: FaultTrial, ok: bool) -> str:
+    if ok:
+        return "survived"
+    if trial.outcome.nothing_lost:
+        return f"unfinished after {trial.runs} runs, nothing lost ({trial.outcome.pending} pending)"
+    return "LOST OR DOUBLED"
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="0.1,0.2,0.3,0.5")
@@ -88,7 +96,7 @@ def _fresh(path: Path) -> Path:
 def _print_trial(kind: str, rate: float, trial: FaultTrial, ok: bool) -> None:
     o = trial.outcome
     print(
-        f"{kind:24s} {rate:4.0%}: {'survived' if ok else 'LOST OR DOUBLED'}; {trial.runs} runs "
+        f"{kind:24s} {rate:4.0%}: {_verdict(trial, ok)}; {trial.runs} runs "
         f"({trial.paused_runs} paused), {trial.retries} retries, {trial.deferred} deferrals; "
         f"{o.in_org}/{o.planned} records, duplicates {o.duplicates}, missing {o.missing}, "
         f"failed {o.failed} ({trial.doomed_failure}) ({trial.seconds:.1f}s)",

@@ -88,6 +88,7 @@ class Reconciled:
 
     activities: int = 0
     settled: int = 0
+    pending: int = 0  # activities the queue still holds work for
     failed: int = 0
     planned: int = 0
     in_org: int = 0
@@ -95,6 +96,13 @@ class Reconciled:
     missing: int = 0  # planned, not in the org, not failed for good
     extra: int = 0  # in the org (the scene's people), planned by no activity
     unrecorded: int = 0  # in the org under a planned key the store has not recorded as written
+
+    @property
+    def nothing_lost(self) -> bool:
+        """No duplicate, nothing extra, and every unsettled activity still pending."""
+        return (
+            not (self.duplicates or self.extra) and self.settled + self.pending >= self.activities
+        )
 
     @property
     def exact(self) -> bool:
@@ -107,6 +115,9 @@ def reconcile(scene: Scene, ids: list[str]) -> Reconciled:
     """Load every activity and the scene's Tasks; count what differs."""
     with scene.opened() as engine:
         stored = [engine.app.activity(i) for i in ids]
+        queue = engine.queue()
+        queue.catch_up()
+        pending = queue.pending_count()
     activities = [a for a in stored if isinstance(a, EmailActivity)]
     planned = {key for a in activities for key in a.batches}
     recorded = {key for a in activities for key in a.written}
@@ -115,6 +126,7 @@ def reconcile(scene: Scene, ids: list[str]) -> Reconciled:
     return Reconciled(
         activities=len(ids),
         settled=sum(a.is_settled for a in activities),
+        pending=pending,
         failed=len(failed),
         planned=len(planned),
         in_org=sum(org.values()),
