@@ -11,7 +11,7 @@ import itertools
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,7 +143,9 @@ class Scene:
 
     # Activities -------------------------------------------------------------------------
 
-    def sent(self, name: str, to: list[str], cc: list[str] = (), **extra: Any) -> dict[str, Any]:  # type: ignore[assignment]
+    def sent(
+        self, name: str, to: Sequence[str], cc: Sequence[str] = (), **extra: Any
+    ) -> dict[str, Any]:
         return {
             "id": f"<{name}@{self.tag}>/sent",
             "type": "sent",
