@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from projections.worker import WorkerOptions
 KEY = "Activity_Sync_Key__c"
 TASK_FIELDS = f"Id, WhoId, WhatId, {KEY}, (SELECT RelationId FROM TaskWhoRelations)"
 DAY = "2026-11-24"
+PERSON_REF = re.compile(r"[cl]\d+")
 _counter = itertools.count()
 
 
@@ -176,11 +178,13 @@ class Scene:
 
     # Reading the org --------------------------------------------------------------------
 
-    def org_tasks(self) -> list[dict[str, Any]]:
-        """Every Task whose primary is one of the scene's people, with all its people."""
-        people = sorted(i for ref, i in self.ids.items() if ref[0] in "cl")
+    def org_tasks(self, relations: bool = True) -> list[dict[str, Any]]:
+        """Every Task whose primary is one of the scene's people, with all its people
+        (`relations=False` for an org without shared activities: the primary alone)."""
+        people = sorted(i for ref, i in self.ids.items() if PERSON_REF.fullmatch(ref))
         listed = ",".join(f"'{i}'" for i in people)
-        statement = f"SELECT {TASK_FIELDS} FROM Task WHERE WhoId IN ({listed})"
+        fields = TASK_FIELDS if relations else TASK_FIELDS.split(", (")[0]
+        statement = f"SELECT {fields} FROM Task WHERE WhoId IN ({listed})"
         return [_with_people(row) for row in admin_query(self.org, statement)]
 
 

@@ -111,7 +111,7 @@ class Reconciled:
         )
 
 
-def reconcile(scene: Scene, ids: list[str]) -> Reconciled:
+def reconcile(scene: Scene, ids: list[str], relations: bool = True) -> Reconciled:
     """Load every activity and the scene's Tasks; count what differs."""
     with scene.opened() as engine:
         stored = [engine.app.activity(i) for i in ids]
@@ -122,7 +122,7 @@ def reconcile(scene: Scene, ids: list[str]) -> Reconciled:
     planned = {key for a in activities for key in a.batches}
     recorded = {key for a in activities for key in a.written}
     failed = {key for a in activities for key in a.failed}
-    org = Counter(t[KEY] for t in scene.org_tasks())
+    org = Counter(t[KEY] for t in scene.org_tasks(relations))
     return Reconciled(
         activities=len(ids),
         settled=sum(a.is_settled for a in activities),

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_trials import CrashTrial
+from reliability_support import Scene, fast_options
+from reliability_trials import CrashTrial, ingest, reconcile
 
 from adapters.local_org.launcher import LocalOrg, start_local_org
+from domain.model import WriteOutcome
 
 LATENCY = "LATENCY_MS:30"
 
@@ -43,3 +45,40 @@ def test_sync_killed_four_times_at_random_then_restarted_writes_every_task_exact
     assert outcome.duplicates == 0 and outcome.missing == 0 and outcome.extra == 0, (seed, outcome)
     assert outcome.settled == outcome.activities == 300 and outcome.failed == 0, (seed, outcome)
     assert outcome.in_org == outcome.planned > 300
+
+
+class _Crash(BaseException):
+    """The process dies right after the org answered a write."""
+
+
+def _die(_outcomes: list[WriteOutcome]) -> None:
+    raise _Crash
+
+
+def test_a_crash_after_a_shared_write_then_support_disabling_sharing_leaves_no_orphan(
+    tmp_path: Path,
+) -> None:
+    """R20, R18: a shared email's Tasks reach the org, the process dies before recording
+    them, then Salesforce support disables shared activities (the org keeps each Task with
+    its primary only). The next sync's shared write is refused, it re-plans individual
+    Tasks, and deletes the unrecorded shared ones it finds by sync key: one Task per
+    Contact and Opportunity, no second Task for the primary."""
+    org = start_local_org(tmp_path / "org.db", shared_activities=True)
+    try:
+        scene = Scene(org, tmp_path)
+        scene.seed_people()
+        email = scene.sent("crash", ["c0", "c1", "c2"])
+        ingest(scene, [email])
+        with scene.opened() as engine, pytest.raises(_Crash):
+            engine.worker(fast_options(), _die, check=False).run()
+        written = len(scene.org_tasks())
+        org.restart(shared_activities=False)
+        with scene.opened() as engine:
+            summary = engine.worker(fast_options(), check=False).run()
+        outcome = reconcile(scene, [email["id"]], relations=False)
+    finally:
+        org.stop()
+
+    assert written == 2 and outcome.unrecorded == 0  # c0's Account has two Opportunities
+    assert summary.replanned == 1 and summary.deleted == 2 and summary.pending == 0
+    assert outcome.exact and outcome.in_org == outcome.planned == 4, outcome
