@@ -99,7 +99,7 @@ def test_a_full_run_and_failing_runs_never_show_a_secret_anywhere(
     assert not _leaks(org_log.read_bytes(), guarded_org, wrong), org_log
 
 
-@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604], ids=["644", "640", "604"])
 def test_a_secret_file_others_can_read_is_refused_without_showing_the_secret(
     guarded_org: LocalOrg, tmp_path: Path, mode: int
 ) -> None:
