@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.settings import Settings
 
@@ -30,8 +31,12 @@ def normalise(address: str) -> str:
     return address.strip().lower()
 
 
+@lru_cache(maxsize=65536)
 def is_valid_address(address: str) -> bool:
-    """R3: whether a (normalised) address is syntactically usable; see the module docstring."""
+    """R3: whether a (normalised) address is syntactically usable; see the module docstring.
+
+    Pure, so memoised: the same people recur across a team's activities.
+    """
     if not address or len(address) > MAX_ADDRESS or address.count("@") != 1:
         return False
     if not address.isprintable() or _NOT_ALLOWED.search(address):

@@ -23,8 +23,16 @@ BCC_SKIPPED = "bcc_skipped"
 DUPLICATE = "duplicate"
 
 
+_NAMES: dict[type, frozenset[str]] = {}
+
+
 def _from(cls: Any, data: Mapping[str, Any]) -> Any:
-    names = {f.name for f in fields(cls)}
+    """Build a value object from stored data, ignoring keys it does not know (older or newer)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = frozenset(f.name for f in fields(cls))
+    if names.issuperset(data):
+        return cls(**data)
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
