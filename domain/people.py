@@ -14,6 +14,7 @@ Reasons: `include_bcc_off`, `duplicate_of:<position>`, `same_person_as:<position
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
@@ -119,17 +120,11 @@ def _judge(
 
 
 def _contact(base: Recipient, facts: Sequence[ContactFact], warnings: list[str]) -> Recipient:
-    ranked = most_recent_first(facts)
-    chosen = ranked[0]
-    others = tuple(fact.id for fact in ranked[1:])
-    if others:
-        warnings.append(f"ambiguous_contact:{base.address}:{','.join((chosen.id, *others))}")
-    return Recipient(
-        address=base.address,
-        given=base.given,
-        role=base.role,
-        position=base.position,
+    chosen, others = _most_recent(base, facts, "contact", warnings)
+    return replace(
+        base,
         outcome=CONTACT,
+        reason=None,
         contact_id=chosen.id,
         account_id=chosen.account_id or None,
         ambiguous_ids=others,
@@ -137,20 +132,19 @@ def _contact(base: Recipient, facts: Sequence[ContactFact], warnings: list[str])
 
 
 def _lead(base: Recipient, facts: Sequence[LeadFact], warnings: list[str]) -> Recipient:
+    chosen, others = _most_recent(base, facts, "lead", warnings)
+    return replace(base, outcome=LEAD, reason=None, lead_id=chosen.id, ambiguous_ids=others)
+
+
+def _most_recent(
+    base: Recipient, facts: Sequence[P], kind: str, warnings: list[str]
+) -> tuple[P, tuple[str, ...]]:
+    """R5: the most recently modified record wins; the others are recorded as an ambiguity."""
     ranked = most_recent_first(facts)
-    chosen = ranked[0]
     others = tuple(fact.id for fact in ranked[1:])
     if others:
-        warnings.append(f"ambiguous_lead:{base.address}:{','.join((chosen.id, *others))}")
-    return Recipient(
-        address=base.address,
-        given=base.given,
-        role=base.role,
-        position=base.position,
-        outcome=LEAD,
-        lead_id=chosen.id,
-        ambiguous_ids=others,
-    )
+        warnings.append(f"ambiguous_{kind}:{base.address}:{','.join((ranked[0].id, *others))}")
+    return ranked[0], others
 
 
 def most_recent_first(facts: Sequence[P]) -> list[P]:
