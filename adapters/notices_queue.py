@@ -8,16 +8,16 @@ settled without a second post. New rows and the tracking position commit togethe
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from adapters.leases import claim_rows, lease_columns
 from domain.notices import PENDING
 from projections.ports import NoticeQueue
 
@@ -33,9 +33,7 @@ rule_notices = Table(
     Column("state", String(16), nullable=False, default=PENDING),
     Column("attempts", Integer, nullable=False, default=0),
     Column("not_before", Float, nullable=False, default=0.0),
-    Column("lease_owner", String(200)),
-    Column("lease_token", String(32), index=True),
-    Column("lease_until", Float),
+    *lease_columns(),
 )
 notice_tracking = Table(
     "rule_notice_tracking",
@@ -103,35 +101,19 @@ class SqlNoticeQueue(NoticeQueue):
     def claim(
         self, owner: str, limit: int, lease_seconds: float, due_only: bool, after: str = ""
     ) -> list[UUID]:
-        now = self.clock()
-        token = uuid.uuid4().hex
-        lock = "FOR UPDATE SKIP LOCKED" if self.engine.dialect.name == "postgresql" else ""
-        due = "AND not_before <= :now" if due_only else ""
-        statement = text(
-            "UPDATE rule_notices SET lease_owner = :owner, lease_token = :token, "
-            "lease_until = :until WHERE notice_id IN ("
-            " SELECT notice_id FROM rule_notices"
-            f" WHERE state = :pending AND notice_id > :after {due}"
-            " AND (lease_until IS NULL OR lease_until < :now)"
-            f" ORDER BY notice_id LIMIT :limit {lock})"
+        due = " AND not_before <= :now" if due_only else ""
+        return claim_rows(
+            self.engine,
+            rule_notices,
+            key="notice_id",
+            order="notice_id",
+            condition=f"state = :pending AND notice_id > :after{due}",
+            values={"pending": PENDING, "after": after},
+            owner=owner,
+            limit=limit,
+            now=self.clock(),
+            lease_seconds=lease_seconds,
         )
-        values = {
-            "owner": owner,
-            "token": token,
-            "until": now + lease_seconds,
-            "now": now,
-            "limit": limit,
-            "pending": PENDING,
-            "after": after,
-        }
-        with self.engine.begin() as connection:
-            connection.execute(statement, values)
-            rows = connection.execute(
-                select(rule_notices.c.notice_id)
-                .where(rule_notices.c.lease_token == token)
-                .order_by(rule_notices.c.notice_id)
-            ).scalars()
-            return [UUID(hex=row) for row in rows]
 
     def settle(self, notice_id: UUID, state: str, attempts: int, not_before: float) -> None:
         with self.engine.begin() as connection:

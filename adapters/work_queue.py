@@ -9,7 +9,6 @@ taking the same activity, and an expired lease (a crashed worker) frees its work
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import Insert
 
+from adapters.leases import claim_rows, lease_columns
 from adapters.persistence import CREATION_LOCK
 from projections.application import ActivitySyncApp
 from projections.ports import WorkQueue
@@ -52,9 +52,7 @@ work_items = Table(
     Column("seen_version", Integer, nullable=False),
     Column("settled_version", Integer, nullable=False, default=0),
     Column("not_before", Float, nullable=False, default=0.0),
-    Column("lease_owner", String(200)),
-    Column("lease_token", String(32), index=True),
-    Column("lease_until", Float),
+    *lease_columns(),
 )
 work_tracking = Table(
     "work_tracking",
@@ -179,34 +177,18 @@ class SqlWorkQueue(WorkQueue):
     # Leases -------------------------------------------------------------------------------
 
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[UUID]:
-        now = self.clock()
-        token = uuid.uuid4().hex
-        lock = "FOR UPDATE SKIP LOCKED" if self.engine.dialect.name == "postgresql" else ""
-        statement = text(
-            "UPDATE work_items SET lease_owner = :owner, lease_token = :token, "
-            "lease_until = :until WHERE activity_id IN ("
-            " SELECT activity_id FROM work_items"
-            " WHERE seen_version > settled_version AND not_before <= :now"
-            " AND (lease_until IS NULL OR lease_until < :now)"
-            f" ORDER BY seq LIMIT :limit {lock})"
+        return claim_rows(
+            self.engine,
+            work_items,
+            key="activity_id",
+            order="seq",
+            condition="seen_version > settled_version AND not_before <= :now",
+            values={},
+            owner=owner,
+            limit=limit,
+            now=self.clock(),
+            lease_seconds=lease_seconds,
         )
-        with self.engine.begin() as connection:
-            connection.execute(
-                statement,
-                {
-                    "owner": owner,
-                    "token": token,
-                    "until": now + lease_seconds,
-                    "now": now,
-                    "limit": limit,
-                },
-            )
-            rows = connection.execute(
-                select(work_items.c.activity_id)
-                .where(work_items.c.lease_token == token)
-                .order_by(work_items.c.seq)
-            ).scalars()
-            return [UUID(hex=row) for row in rows]
 
     def settle(self, owner: str, versions: Mapping[UUID, int]) -> None:
         rows = [{"a": key.hex, "v": version} for key, version in versions.items()]
