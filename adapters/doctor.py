@@ -10,6 +10,7 @@ from adapters.bootstrap import Engine, build
 from adapters.sql import engine_for
 from adapters.work_queue import SqlWorkQueue
 from domain.errors import ActivitySyncError
+from projections.tracker import SettingsTracker
 
 PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skipped"
 
@@ -156,13 +157,13 @@ def _external_id(gateway: Any, sobject: str, field: str, verify: Callable[..., N
 
 
 def _shared(gateway: Any, engine: Engine) -> Check:
-    state = gateway.shared_activities()
-    engine.app.observe_shared_activities(state.enabled, state.source)
-    settings = engine.app.settings()
+    tracker = SettingsTracker(engine.app, gateway)
+    settings = tracker.current()  # reads the org and records a change (R17), as sync does
+    enabled = bool(settings.org_shared_activities)
     in_effect = "in effect" if settings.shared_in_effect else "not in effect"
-    said = f"the org has shared activities {'enabled' if state.enabled else 'disabled'}"
+    said = f"the org has shared activities {'enabled' if enabled else 'disabled'}"
     detail = f"{said}; engine switch '{settings.shared_activities}', so sharing is {in_effect}"
-    if state.source == "metadata_api":
+    if tracker.last_source == "metadata_api":
         return Check("shared activities", PASS, f"{detail} (read from the Metadata API)")
     return Check(
         "shared activities",

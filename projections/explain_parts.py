@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
+from domain.addresses import normalise
 from domain.settings import Settings
 from projections.explain_text import people, recipient_sentence, shared_reason, split_reason
 
@@ -79,9 +80,7 @@ def opportunity_entries(
 ) -> list[dict[str, Any]]:
     """The candidate Opportunities (R10a/b) with whether each was kept and why not."""
     facts = _opportunity_facts(directory)
-    user = (directory.get("users_by_email") or {}).get(
-        str(activity.get("sender", "")).strip().lower()
-    )
+    user = (directory.get("users_by_email") or {}).get(normalise(str(activity.get("sender", ""))))
     entries = []
     for opportunity_id in task.get("opportunities_considered") or ():
         fact = facts.get(opportunity_id, {})

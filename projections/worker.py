@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from domain.activity import EmailActivity
+from domain.addresses import normalise
 from domain.model import Directory, PlannedTask, WriteOutcome
 from domain.planner import plan_activity
 from domain.settings import Settings
@@ -69,11 +70,11 @@ def _addresses(activity: EmailActivity) -> set[str]:
     given = [*data.get("to", ()), *data.get("cc", ()), *data.get("bcc", ())]
     if data.get("actor"):
         given.append(data["actor"])
-    return {address.strip().lower() for address in given if address.strip()}
+    return {normalise(address) for address in given if address.strip()}
 
 
 def _sender(activity: EmailActivity) -> str:
-    return str(activity.activity["sender"]).strip().lower()
+    return normalise(str(activity.activity["sender"]))
 
 
 class SyncWorker:

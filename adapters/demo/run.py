@@ -47,7 +47,7 @@ def run_demo(folder: Path | None = None, console: Console | None = None) -> Demo
 
 
 def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoResult:
-    created = seed(org.salesforce(), load_seed(sample.seed()))
+    seed(org.salesforce(), load_seed(sample.seed()))
     console.print(
         f"Local org at {org.instance_url} (shared activities on), seeded with "
         f"{len(sample.accounts)} accounts, {len(sample.opportunities)} opportunities, "
@@ -68,7 +68,7 @@ def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoR
         explained = _explain_first_shared(engine, tasks)
     finally:
         engine.close()
-    _print(console, summary, tasks, events, explained, store_url, created)
+    _print(console, summary, tasks, events, explained, store_url)
     return DemoResult(folder, store_url, report, summary, tasks, events, explained)
 
 
@@ -108,7 +108,6 @@ def _print(
     events: list[dict[str, Any]],
     explained: dict[str, Any] | None,
     store_url: str,
-    created: Any,
 ) -> None:
     table = Table(title=f"What was written: {len(tasks)} Tasks, {len(events)} Events")
     table.add_column("Subject", no_wrap=True, overflow="ellipsis", max_width=30)
