@@ -52,6 +52,7 @@ class EmailActivity(Aggregate):
             aggregate.recipients = self.recipients
             aggregate.directory = self.directory
             aggregate.settings_version = self.settings_version
+            aggregate.resolved_with = self.settings
             aggregate.warnings = self.warnings
 
     class BatchFormed(Aggregate.Event):
@@ -164,6 +165,7 @@ class EmailActivity(Aggregate):
         self.recipients: list[dict[str, Any]] = []
         self.directory: dict[str, Any] = {}
         self.settings_version: int | None = None
+        self.resolved_with: dict[str, Any] = {}  # the settings the recipients were judged under
         self.warnings: list[str] = []
         self.batches: dict[str, dict[str, Any]] = {}  # sync key -> planned task
         self.written: dict[str, str] = {}  # sync key -> Salesforce id

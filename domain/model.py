@@ -142,13 +142,15 @@ class Directory:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Directory:
+    def from_dict(cls, data: Mapping[str, Any], people: bool = True) -> Directory:
+        """The directory as stored; without `people`, its Contacts and Leads are left out."""
+
         def rows(key: str, kind: Any) -> dict[str, tuple[Any, ...]]:
             return {k: tuple(_from(kind, v) for v in vs) for k, vs in data.get(key, {}).items()}
 
         return cls(
-            contacts_by_email=rows("contacts_by_email", ContactFact),
-            leads_by_email=rows("leads_by_email", LeadFact),
+            contacts_by_email=rows("contacts_by_email", ContactFact) if people else {},
+            leads_by_email=rows("leads_by_email", LeadFact) if people else {},
             opportunities_by_account=rows("opportunities_by_account", OpportunityFact),
             roles_by_contact=rows("roles_by_contact", OpportunityFact),
             users_by_email=dict(data.get("users_by_email", {})),

@@ -13,10 +13,10 @@ Reasons: `include_bcc_off`, `duplicate_of:<position>`, `same_person_as:<position
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from domain.addresses import Exclusions, is_valid_address, normalise
 from domain.model import (
@@ -37,6 +37,10 @@ from domain.model import (
 from domain.settings import Settings
 
 Slot = tuple[str, str, bool]  # (address as given, role, considered)
+
+# The only settings R1-R5 read: when these are unchanged, so is every address's outcome.
+PEOPLE_SETTINGS = ("include_bcc", "internal_domains", "excluded", "system_senders")
+_DEFAULTS = {name: getattr(Settings(), name) for name in PEOPLE_SETTINGS}
 
 
 class _Person(Protocol):
@@ -76,6 +80,17 @@ def resolve_people(
                 person_position[recipient.person_id] = position
             recipients.append(recipient)
     return tuple(recipients), tuple(warnings)
+
+
+def judged_alike(settings: Settings, stored: Mapping[str, Any]) -> bool:
+    """Whether `settings` judge addresses exactly as the stored settings (a `to_dict`) did."""
+    for name in PEOPLE_SETTINGS:
+        value = stored.get(name, _DEFAULTS[name])
+        if isinstance(value, list):
+            value = tuple(value)
+        if value != getattr(settings, name):
+            return False
+    return True
 
 
 def address_slots(activity: Activity, settings: Settings) -> Iterator[Slot]:

@@ -33,6 +33,8 @@ from domain.related import Relation, relate
 from domain.settings import Settings
 from domain.sync_keys import sync_key
 
+MISSING_ACTOR = "missing_actor"
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -46,6 +48,21 @@ class _Context:
 def plan_activity(activity: Activity, directory: Directory, settings: Settings) -> Plan:
     """Plan one activity: its recipients with outcomes (R1-R5) and the records to write (R6-R15)."""
     recipients, warnings = resolve_people(activity, directory, settings)
+    return plan_for_people(activity, directory, settings, recipients, warnings)
+
+
+def plan_for_people(
+    activity: Activity,
+    directory: Directory,
+    settings: Settings,
+    recipients: tuple[Recipient, ...],
+    warnings: tuple[str, ...],
+) -> Plan:
+    """R6-R15 for recipients already judged (R1-R5) under settings that judge them alike.
+
+    Reads the directory's opportunities, contact roles and users only, never its Contacts
+    or Leads; `warnings` are those of `resolve_people`.
+    """
     sobject = "Event" if activity.type == "meeting" else "Task"
     owner = directory.users_by_email.get(normalise(activity.sender))
     context = _Context(
@@ -59,7 +76,7 @@ def plan_activity(activity: Activity, directory: Directory, settings: Settings) 
     else:
         tasks = [t for p in people for t in _individual_tasks(p, context)]
     if activity.type in ENGAGEMENT_TYPES and activity.actor is None:
-        warnings += ("missing_actor",)
+        warnings += (MISSING_ACTOR,)
     return Plan(recipients=recipients, tasks=tuple(tasks), warnings=warnings)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.activity import EmailActivity
-from domain.model import Directory, Plan
-from domain.planner import plan_activity
+from domain.model import Directory, Plan, Recipient
+from domain.people import judged_alike
+from domain.planner import MISSING_ACTOR, plan_activity, plan_for_people
 from domain.settings import Settings
 
 
@@ -22,7 +23,17 @@ class Changes:
 
 
 def plan_from_history(activity: EmailActivity, settings: Settings) -> Plan:
-    """The plan for a recorded activity from its stored facts, under `settings` (pure)."""
+    """The plan for a recorded activity from its stored facts, under `settings` (pure).
+
+    When `settings` judge addresses as the recorded resolution did (R1-R5 read only the
+    people settings), the recorded outcomes are the ones the planner would give again, so
+    they are reused and only R6-R15 run; otherwise every address is judged anew.
+    """
+    if activity.recipients and judged_alike(settings, activity.resolved_with):
+        recipients = tuple(Recipient.from_dict(r) for r in activity.recipients)
+        warnings = tuple(w for w in activity.warnings if w != MISSING_ACTOR)
+        directory = Directory.from_dict(activity.directory, people=False)
+        return plan_for_people(activity.model, directory, settings, recipients, warnings)
     return plan_activity(activity.model, Directory.from_dict(activity.directory), settings)
 
 
