@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.addresses import normalise
 from domain.batching import Batch, form_batches, mixed_accounts_warning
 from domain.fields import record_fields
 from domain.model import (
@@ -29,7 +28,7 @@ from domain.model import (
     Recipient,
 )
 from domain.people import resolve_people
-from domain.related import Relation, relate
+from domain.related import Relation, owner_of, relate
 from domain.settings import Settings
 from domain.sync_keys import sync_key
 
@@ -41,6 +40,7 @@ class _Context:
     activity: Activity
     directory: Directory
     settings: Settings
+    owner: str | None
     sobject: str
     fields: Mapping[str, Any]
 
@@ -64,9 +64,9 @@ def plan_for_people(
     or Leads; `warnings` are those of `resolve_people`.
     """
     sobject = "Event" if activity.type == "meeting" else "Task"
-    owner = directory.users_by_email.get(normalise(activity.sender))
+    owner = owner_of(directory, activity.sender)
     context = _Context(
-        activity, directory, settings, sobject, record_fields(activity, sobject, owner)
+        activity, directory, settings, owner, sobject, record_fields(activity, sobject, owner)
     )
     people = [r for r in recipients if r.outcome in (CONTACT, LEAD)]
     contacts = [p for p in people if p.outcome == CONTACT]
@@ -103,7 +103,7 @@ def _shared_tasks(contacts: Sequence[Recipient], context: _Context) -> list[Plan
 
 def _batch_tasks(batch: Batch, index: int, count: int, context: _Context) -> list[PlannedTask]:
     primary = batch[0]
-    relation = relate(primary, context.directory, context.settings, context.activity.sender)
+    relation = relate(primary, context.directory, context.settings, context.owner)
     warning = mixed_accounts_warning(batch)
     return _tasks_for(
         primary,
@@ -125,7 +125,7 @@ def _individual_tasks(person: Recipient, context: _Context) -> list[PlannedTask]
     elif person.outcome == LEAD:
         relation = Relation(((None, "R9"),), ())
     else:
-        relation = relate(person, context.directory, context.settings, context.activity.sender)
+        relation = relate(person, context.directory, context.settings, context.owner)
     kind = "event" if context.sobject == "Event" else "single"
     who = (person.person_id or "",)
     return _tasks_for(person, who, relation, context, kind=kind, shared=False)

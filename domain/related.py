@@ -17,17 +17,26 @@ class Relation:
     considered: tuple[str, ...]  # candidate opportunity ids before filtering, sorted
 
 
-def relate(primary: Recipient, directory: Directory, settings: Settings, sender: str) -> Relation:
-    """R10 for a Contact: every kept Opportunity (sorted by id), else R10c Account, else R10d."""
+def relate(
+    primary: Recipient, directory: Directory, settings: Settings, owner: str | None
+) -> Relation:
+    """R10 for a Contact: every kept Opportunity (sorted by id), else R10c Account, else R10d.
+
+    `owner` is the sender's User id (`owner_of`), for `owned_opportunities_only`.
+    """
     candidates, rule = _candidates(primary, directory, settings)
     considered = tuple(sorted(candidates))
-    owner = directory.users_by_email.get(normalise(sender))
     kept = [o for o in considered if _keep(candidates[o], settings, owner)]
     if kept:
         return Relation(tuple((o, rule) for o in kept), considered)
     if primary.account_id:
         return Relation(((primary.account_id, "R10c"),), considered)
     return Relation(((None, "R10d"),), considered)
+
+
+def owner_of(directory: Directory, sender: str) -> str | None:
+    """The sender's User id, when the directory knows the sender."""
+    return directory.users_by_email.get(normalise(sender))
 
 
 def _candidates(

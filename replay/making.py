@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def make_plan(
     request: PlanRequest,
     out: str | Path,
     progress: Callable[[int], None] | None = None,
-    on_diff: Callable[[ActivityDiff], None] | None = None,
+    on_diff: Callable[[ActivityDiff], None] | None = None,  # the plan's first diffs (a sample)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[dict[str, Any], Survey]:
     """Write the plan to `out`; return its header (basis, totals, counts) and the survey."""
@@ -62,20 +62,17 @@ def make_plan(
         scope, request.settings, request.reader, request.chunk_size, request.skew
     )
     writer = PlanWriter(out)
-
-    def keep(diff: ActivityDiff) -> None:
-        writer.add(diff)
-        if on_diff:
-            on_diff(diff)
-
     try:
         if request.workers is not None and request.workers.count > 1:
-            found = survey_in_parallel(app, options, request.workers, keep, progress)
+            found = survey_in_parallel(app, options, request.workers, writer, progress)
         else:
-            found = survey(app, options, keep, progress)
+            found = survey(app, options, writer, progress)
     except BaseException:
         writer.discard()
         raise
+    for diff in found.sample:
+        if on_diff:
+            on_diff(diff)
     header = plan_header(new_replay_id(now), now, scope, request, found)
     writer.finish(header)
     return header, found
@@ -98,6 +95,11 @@ def plan_header(
         "scope": scope.to_dict(),
         "settings": request.settings.to_dict(),
         "skew_seconds": request.skew.total_seconds(),
-        "totals": {k: v for k, v in asdict(found).items() if k not in ("counts", "fingerprint")},
+        "totals": {
+            "scanned": found.scanned,
+            "not_yet_synced": found.not_yet_synced,
+            "changed": found.changed,
+            "held": found.held,
+        },
         "counts": dict(found.counts),
     }

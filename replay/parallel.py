@@ -17,7 +17,7 @@ from uuid import UUID
 
 from projections.application import ActivitySyncApp
 from replay.org_state import OrgReader
-from replay.planner import ActivityDiff
+from replay.plan_file import PlanWriter
 from replay.stream import activity_chunks
 from replay.survey import ChunkResult, Survey, SurveyOptions, survey_chunk
 
@@ -37,7 +37,7 @@ def survey_in_parallel(
     app: ActivitySyncApp,
     options: SurveyOptions,
     workers: Workers,
-    on_diff: Callable[[ActivityDiff], None],
+    writer: PlanWriter,
     progress: Callable[[int], None] | None = None,
 ) -> Survey:
     """The same survey as `survey.survey`, its chunks done by `workers.count` processes."""
@@ -47,7 +47,7 @@ def survey_in_parallel(
     setup = (workers.open_store, shared, workers.reader_factory)
     with context.Pool(workers.count, _start, setup) as pool:
         for chunk in pool.imap(_survey, _hex_chunks(app, options)):
-            result.add(chunk, on_diff)
+            result.add(chunk, writer, options.sample)
             if progress:
                 progress(result.scanned)
     return result

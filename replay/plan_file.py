@@ -28,6 +28,11 @@ _OPEN = b',"activities":['
 _CLOSE = b"]}"
 
 
+def encode_entry(diff: ActivityDiff) -> bytes:
+    """One activity's entry as one line of the plan document."""
+    return orjson.dumps(diff.to_dict()) + b"\n"
+
+
 class PlanWriter:
     """Collects activity entries in a side file, then writes header + entries in one go."""
 
@@ -38,8 +43,12 @@ class PlanWriter:
         self.count = 0
 
     def add(self, diff: ActivityDiff) -> None:
-        self._file.write(orjson.dumps(diff.to_dict()) + b"\n")
-        self.count += 1
+        self.add_lines(encode_entry(diff), 1)
+
+    def add_lines(self, lines: bytes, count: int) -> None:
+        """Entries already encoded by `encode_entry` (`count` of them), in order."""
+        self._file.write(lines)
+        self.count += count
 
     def finish(self, header: dict[str, Any]) -> Path:
         self._file.close()

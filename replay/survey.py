@@ -18,8 +18,11 @@ from projections.ports import OrgRecord
 from projections.replan import plan_from_history
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import Fingerprint, OrgReader, read_org, records_of
+from replay.plan_file import PlanWriter, encode_entry
 from replay.planner import KINDS, ActivityDiff, diff_activity
 from replay.stream import CHUNK_SIZE, Loaded, Scope, activity_chunks, load
+
+SAMPLE = 20
 
 
 @dataclass
@@ -29,16 +32,32 @@ class SurveyOptions:
     reader: OrgReader | None = None  # None: compare with the store's record only
     chunk_size: int = CHUNK_SIZE
     skew: timedelta = DEFAULT_SKEW
+    sample: int = SAMPLE  # diffs kept as objects, for a report; all are in the plan's lines
 
 
 @dataclass
 class ChunkResult:
-    """What one chunk of activities gave: the diffs with something to do, and the reads."""
+    """What one chunk of activities gave: its plan lines, totals, a sample, and the reads.
+
+    Plain bytes and numbers, so a planning process hands it back cheaply.
+    """
 
     scanned: int = 0
     not_yet_synced: int = 0
-    diffs: list[ActivityDiff] = field(default_factory=list)
+    changed: int = 0
+    held: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: bytes = b""  # one encoded plan entry per line, in log order
+    sample: list[ActivityDiff] = field(default_factory=list)  # the chunk's first diffs
     fingerprint: Fingerprint = field(default_factory=Fingerprint)
+
+    def add(self, diff: ActivityDiff, limit: int) -> None:
+        self.changed += 1
+        self.held += diff.held
+        for item in diff.items:
+            self.counts[item.kind] = self.counts.get(item.kind, 0) + 1
+        if len(self.sample) < limit:
+            self.sample.append(diff)
 
 
 @dataclass
@@ -51,29 +70,30 @@ class Survey:
     held: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     fingerprint: Fingerprint = field(default_factory=Fingerprint)
+    sample: list[ActivityDiff] = field(default_factory=list)  # the first diffs of the plan
 
-    def add(self, chunk: ChunkResult, on_diff: Callable[[ActivityDiff], None]) -> None:
+    def add(self, chunk: ChunkResult, writer: PlanWriter, limit: int) -> None:
         self.scanned += chunk.scanned
         self.not_yet_synced += chunk.not_yet_synced
+        self.changed += chunk.changed
+        self.held += chunk.held
+        for kind, count in chunk.counts.items():
+            self.counts[kind] += count
         self.fingerprint.merge(chunk.fingerprint)
-        for diff in chunk.diffs:
-            self.changed += 1
-            self.held += diff.held
-            for item in diff.items:
-                self.counts[item.kind] += 1
-            on_diff(diff)
+        self.sample.extend(chunk.sample[: max(0, limit - len(self.sample))])
+        writer.add_lines(chunk.lines, chunk.changed)
 
 
 def survey(
     app: ActivitySyncApp,
     options: SurveyOptions,
-    on_diff: Callable[[ActivityDiff], None],
+    writer: PlanWriter,
     progress: Callable[[int], None] | None = None,
 ) -> Survey:
-    """Diff every activity in scope; `on_diff` receives each one that has something to do."""
+    """Diff every activity in scope; each one with something to do becomes a plan line."""
     result = Survey()
     for ids in activity_chunks(app, options.scope, options.chunk_size):
-        result.add(survey_chunk(app, options, ids), on_diff)
+        result.add(survey_chunk(app, options, ids), writer, options.sample)
         if progress:
             progress(result.scanned)
     return result
@@ -84,13 +104,16 @@ def survey_chunk(app: ActivitySyncApp, options: SurveyOptions, ids: Sequence[UUI
     chunk = ChunkResult()
     loaded = load(app, ids)
     org = read_org(options.reader, loaded, chunk.fingerprint) if options.reader else None
+    lines = []
     for item in loaded:
         diff = diff_one(item, options, org)
         chunk.scanned += 1
         if diff is None:
             chunk.not_yet_synced += 1
         elif diff.changed:
-            chunk.diffs.append(diff)
+            chunk.add(diff, options.sample)
+            lines.append(encode_entry(diff))
+    chunk.lines = b"".join(lines)
     return chunk
 
 
