@@ -23,6 +23,11 @@ class OrjsonTranscoder(JSONTranscoder):
         if not markers:
             return value
         if isinstance(value, dict):
+            if markers == 1:  # most events: only their timestamp is transcoded
+                stamp = value.get("timestamp")
+                if isinstance(stamp, dict) and "_type_" in stamp:
+                    value["timestamp"] = self._decode_obj(stamp)
+                    return value
             shallow = self._decode_top_level(value)
             if shallow is not None and shallow[1] == markers:
                 return shallow[0]

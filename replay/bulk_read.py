@@ -34,7 +34,7 @@ def events_of(
 
     Events whose topic is in `skip` come back as `Undecoded` (their state is not decoded).
     """
-    rows = _stored(app, ids)
+    rows = _stored(app, ids, tuple(skip))
     if rows is None:
         return {i: found for i in ids if (found := list(app.events.get(i)))}
     grouped: dict[Any, list[Any]] = {}
@@ -56,48 +56,58 @@ def bulk_readable(app: ActivitySyncApp) -> bool:
     return module == "eventsourcing.postgres"
 
 
-def _stored(app: ActivitySyncApp, ids: Sequence[UUID]) -> list[StoredEvent] | None:
+def _stored(
+    app: ActivitySyncApp, ids: Sequence[UUID], skip: tuple[str, ...]
+) -> list[StoredEvent] | None:
+    """The stored events; those with a topic in `skip` come without their state."""
     if not bulk_readable(app):
         return None
     if not ids:
         return []
     if type(app.recorder).__module__ == "eventsourcing.sqlite":
-        return _sqlite(app.recorder, ids)
-    return _postgres(app.recorder, ids)
+        return _sqlite(app.recorder, ids, skip)
+    return _postgres(app.recorder, ids, skip)
 
 
-def _sqlite(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
+def _sqlite(recorder: Any, ids: Sequence[UUID], skip: tuple[str, ...]) -> list[StoredEvent]:
     marks = ",".join("?" * len(ids))
+    state = "state"
+    if skip:
+        state = f"CASE WHEN topic IN ({','.join('?' * len(skip))}) THEN NULL ELSE state END"
     statement = (
-        f"SELECT originator_id, originator_version, topic, state FROM "
+        f"SELECT originator_id, originator_version, topic, {state} AS state FROM "
         f"{recorder.events_table_name} WHERE originator_id IN ({marks}) "
         "ORDER BY originator_id, originator_version"
     )
     known = {i.hex: i for i in ids}
     with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute(statement, list(known))
+        cursor.execute(statement, [*skip, *known])
         return [
             StoredEvent(
                 known[row["originator_id"]],
                 row["originator_version"],
                 row["topic"],
-                row["state"],
+                row["state"] or b"",
             )
             for row in cursor.fetchall()
         ]
 
 
-def _postgres(recorder: Any, ids: Sequence[UUID]) -> list[StoredEvent]:
+def _postgres(recorder: Any, ids: Sequence[UUID], skip: tuple[str, ...]) -> list[StoredEvent]:
     table = f"{_quoted(recorder.datastore.schema)}.{_quoted(recorder.events_table_name)}"
     statement = (
-        f"SELECT originator_id, originator_version, topic, state FROM {table} "
+        "SELECT originator_id, originator_version, topic, "
+        f"CASE WHEN topic = ANY(%s) THEN NULL ELSE state END AS state FROM {table} "
         "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
     )
     with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
-        cursor.execute(statement, [list(ids)])
+        cursor.execute(statement, [list(skip), list(ids)])
         return [
             StoredEvent(
-                row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"])
+                row["originator_id"],
+                row["originator_version"],
+                row["topic"],
+                b"" if row["state"] is None else bytes(row["state"]),
             )
             for row in cursor.fetchall()
         ]

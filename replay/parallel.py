@@ -10,6 +10,7 @@ the same as a single process would write.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,6 +23,32 @@ from replay.stream import activity_chunks
 from replay.survey import ChunkResult, Survey, SurveyOptions, survey_chunk
 
 _STATE: dict[str, Any] = {}
+# `auto`: one process below this many stored events (start-up would cost more than it
+# saves), else one per core, at most MAX_AUTO.
+AUTO_MIN_EVENTS = 50_000
+MAX_AUTO = 4
+
+
+def auto_workers(events: int, cores: int | None = None) -> int:
+    """How many planning processes `--workers auto` uses for a store of `events` events."""
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if events < AUTO_MIN_EVENTS:
+        return 1
+    return max(1, min(cores or 1, MAX_AUTO))
+
+
+def parse_workers(text: str, events: int) -> int:
+    """`--workers`: a whole number of at least 1, or `auto`."""
+    if text.strip().lower() == "auto":
+        return auto_workers(events)
+    try:
+        count = int(text)
+    except ValueError:
+        raise ValueError(f"expected a whole number or auto, not {text!r}") from None
+    if count < 1:
+        raise ValueError("must be at least 1")
+    return count
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.org_state import OrgReader
-from replay.parallel import Workers
+from replay.parallel import Workers, parse_workers
 from replay.plan_file import read_header
 from replay.planner import ActivityDiff
 from replay.stream import parse_since
@@ -59,7 +59,11 @@ def replay() -> None:
 )
 @click.option("--chunk-size", default=500, show_default=True, help="Activities per chunk.")
 @click.option(
-    "--workers", default=1, show_default=True, help="Processes planning in parallel (large stores)."
+    "--workers",
+    default="auto",
+    show_default=True,
+    help="Processes planning in parallel: a number, or auto (one per core, up to 4, "
+    "on stores of 50,000 events or more; one process below that).",
 )
 @click.option(
     "--clock-skew",
@@ -77,18 +81,23 @@ def plan_command(
     as_json: bool,
     no_org: bool,
     chunk_size: int,
-    workers: int,
+    workers: str,
     clock_skew: float,
 ) -> None:
     """Show what replaying the history under the current (or given) settings would change."""
-    if chunk_size < 1 or workers < 1:
-        raise BadInput("--chunk-size and --workers must be at least 1")
+    if chunk_size < 1:
+        raise BadInput("--chunk-size must be at least 1")
     try:
         moment = parse_since(since) if since else None
     except ValueError as error:
         raise BadInput(f"--since: {error}") from None
     with _engine(config) as engine:
         _require_known(engine, activity_ids)
+        try:
+            events = 0 if activity_ids else engine.app.recorder.max_notification_id() or 0
+            processes = parse_workers(workers, events)
+        except ValueError as error:
+            raise BadInput(f"--workers: {error}") from None
         reader, factory = None, None
         if not no_org:
             try:
@@ -113,7 +122,7 @@ def plan_command(
             reader=reader,
             chunk_size=chunk_size,
             skew=timedelta(seconds=clock_skew),
-            workers=Workers(workers, partial(open_app, engine.location.url), factory),
+            workers=Workers(processes, partial(open_app, engine.location.url), factory),
         )
         shown: list[ActivityDiff] = []
         keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731
