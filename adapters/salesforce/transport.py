@@ -114,8 +114,8 @@ class Transport:
         self._usage_at = self.clock()
         return self.usage
 
-    def check_budget(self) -> None:
-        """R25: refuse a call that would pass the engine's share of the daily limit.
+    def check_budget(self, calls: int = 1) -> None:
+        """R25: refuse `calls` more calls (one, or a whole Bulk job) past the engine's share.
 
         A figure that says the share is spent is re-read from /limits once it is older than
         `budget_recheck_seconds`: a long-running worker (`sync --follow`) resumes when the
@@ -124,15 +124,16 @@ class Transport:
         if self.budget_percent is None:
             return
         usage = self.usage or self.read_limits()
-        if self._spent(usage) and self.clock() - self._usage_at >= self.budget_recheck_seconds:
+        spent = self._spent(usage, calls)
+        if spent and self.clock() - self._usage_at >= self.budget_recheck_seconds:
             usage = self.read_limits()
-        if self._spent(usage):
+        if self._spent(usage, calls):
             share = usage.limit * self.budget_percent / 100
             raise BudgetExhausted(usage.used, usage.limit, int(share))
 
-    def _spent(self, usage: ApiUsage) -> bool:
+    def _spent(self, usage: ApiUsage, calls: int = 1) -> bool:
         share = usage.limit * (self.budget_percent or 100) / 100
-        return usage.used + 1 > share
+        return usage.used + calls > share
 
     # -- paths -----------------------------------------------------------------------------
     def data_path(self, relative: str) -> str:
