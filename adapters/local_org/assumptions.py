@@ -85,6 +85,29 @@ UNCONFIRMED for REST)."""
 EXTERNAL_ID_CASE_SENSITIVE = False
 """Activity_Sync_Key__c is unique case-insensitive here (Salesforce allows either)."""
 
+# --- Bulk API 2.0 ingest (facts 3.7; simple-salesforce notes: bulk2) --------------------------
+BULK_JUNCTION_SEPARATOR = ";"
+"""UNCONFIRMED: TaskWhoIds in a Bulk CSV cell, ids separated by ";" (rest_bulk.py). The gateway
+does not rely on it: records carrying TaskWhoIds always go by composite."""
+BULK_NULL_CELL = "#N/A"
+"""A cell of "#N/A" sets the field to null, an empty cell leaves it as it is (Bulk API 2.0 guide;
+not in the facts file). The gateway sends a JSON null as "#N/A" and keeps on composite any
+record whose text is exactly "#N/A"."""
+BULK_RESULTS_CARRY_COLUMNS = True
+"""UNCONFIRMED in detail: successfulResults (sf__Id, sf__Created), failedResults (sf__Id,
+sf__Error) and unprocessedrecords repeat the uploaded columns, so the gateway maps rows back by
+the external id (or Id) column, never by row order."""
+BULK_ERROR_FORMAT = "CODE:message:fields --"
+"""UNCONFIRMED: sf__Error starts with the status code and a colon; the gateway classifies the
+code as any other refusal and keeps the rest as the message."""
+BULK_REQUESTS_COUNT = True
+"""UNCONFIRMED: every Bulk API 2.0 ingest request (create, upload, close, poll, results) counts
+one call against DailyApiRequests and answers Sforce-Limit-Info, as other REST calls do. The
+gateway's figures (about 7 calls a job) assume so; here every request is counted."""
+BULK_PROCESSED_ON_CLOSE = True
+"""Simplification: a job is processed while the UploadComplete request is answered, so the first
+poll finds it JobComplete; a real org takes seconds to minutes and more polls."""
+
 # --- Query ----------------------------------------------------------------------------------
 QUERY_BATCH_DEFAULT = 2000
 QUERY_BATCH_MIN = 200  # UNCONFIRMED minimum of Sforce-Query-Options batchSize

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from adapters.local_org import assumptions as a
 from adapters.local_org import catalog
 from adapters.local_org.errors import SfError
 from adapters.local_org.protocol import Request, Response
@@ -30,7 +31,7 @@ DELIMITERS = {
     "CARET": "^",
     "BACKQUOTE": "`",
 }
-JUNCTION_SEPARATOR = ";"  # UNCONFIRMED: TaskWhoIds in a Bulk CSV cell, ids separated by ";"
+JUNCTION_SEPARATOR = a.BULK_JUNCTION_SEPARATOR
 _CSV = "text/csv"
 
 
