@@ -9,7 +9,7 @@ from typing import Any
 
 from simple_salesforce.api import Salesforce
 
-from adapters.salesforce import deletes, lookups, probe, reads, writes
+from adapters.salesforce import bulk_writes, deletes, lookups, probe, reads, writes
 from adapters.salesforce.chunking import STATEMENT_BUDGET
 from adapters.salesforce.retry import Backoff
 from adapters.salesforce.transport import BUDGET_RECHECK_SECONDS, Transport
@@ -29,6 +29,9 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
 
     `shared()` says whether shared Tasks may carry TaskWhoIds now (the worker's view of R17).
     `renew()` builds a fresh client after an expired session (credential logins only).
+    Writes and deletes of at least `bulk_threshold` Tasks (or Events) without TaskWhoIds go by
+    Bulk API 2.0, where a job costs fewer calls than composite; `None` keeps everything on
+    composite (adapters/salesforce/bulk_writes.py).
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         timeout: float = 120.0,
         statement_budget: int = STATEMENT_BUDGET,
         budget_recheck_seconds: float = BUDGET_RECHECK_SECONDS,
+        bulk_threshold: int | None = bulk_writes.DEFAULT_THRESHOLD,
     ) -> None:
         backoff = Backoff(max_attempts, backoff_base, backoff_cap, sleep, random)
         self.transport = Transport(
@@ -54,6 +58,7 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         self.external_id_field = external_id_field
         self.shared = shared
         self.statement_budget = statement_budget
+        self.bulk_threshold = bulk_threshold  # Bulk API 2.0 from this many records of one object
         self._org_relations: bool | None = None  # does the org answer TaskWhoRelations?
 
     # -- figures -------------------------------------------------------------------------
@@ -77,17 +82,32 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
     # -- TaskWriter ------------------------------------------------------------------------
     def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
         items = writes.items_for(tasks, self.external_id_field, self.shared())
-        outcomes = self._rounds(
-            items, lambda batch: writes.upsert_round(self.transport, batch, self.external_id_field)
-        )
+        outcomes = self._rounds(items, self._upsert_once)
         return [outcomes[item.position] for item in items]
+
+    def _upsert_once(self, items: list[writes.Item]) -> dict[int, WriteOutcome]:
+        """The Bulk part first (its budget is checked before anything is sent), then composite."""
+        bulk, rest = bulk_writes.split(items, self.bulk_threshold, bulk_writes.item_sobject)
+        outcomes = bulk_writes.upsert(self.transport, bulk, self.external_id_field) if bulk else {}
+        if rest:
+            outcomes.update(writes.upsert_round(self.transport, rest, self.external_id_field))
+        return outcomes
 
     def delete(self, salesforce_ids: Sequence[str]) -> list[WriteOutcome]:
         ids = list(salesforce_ids)
 
         def once(positions: list[int]) -> dict[int, WriteOutcome]:
-            answers = deletes.delete_round(self.transport, [ids[p] for p in positions])
-            return dict(zip(positions, answers, strict=True))
+            bulk, rest = bulk_writes.split(
+                positions, self.bulk_threshold, lambda p: bulk_writes.id_sobject(ids[p])
+            )
+            outcomes: dict[int, WriteOutcome] = {}
+            if bulk:
+                answers = bulk_writes.delete(self.transport, [ids[p] for p in bulk])
+                outcomes.update(zip(bulk, answers, strict=True))
+            if rest:
+                answers = deletes.delete_round(self.transport, [ids[p] for p in rest])
+                outcomes.update(zip(rest, answers, strict=True))
+            return outcomes
 
         outcomes = self._rounds(list(range(len(ids))), once)
         return [outcomes[n] for n in range(len(ids))]
