@@ -48,6 +48,7 @@ class JobResult:
     job_id: str
     state: str
     message: str = ""
+    refused_code: str | None = None  # the org refused the job itself for good (PermanentSyncError)
     successful: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
     unprocessed: list[dict[str, str]] = field(default_factory=list)

@@ -20,6 +20,7 @@ from adapters.salesforce.errors import GONE_CODES, is_retryable
 from adapters.salesforce.transport import Transport
 from adapters.salesforce.writes import COLLECTION_SIZE, Item, failed
 from domain.model import WriteOutcome
+from projections.ports import PermanentSyncError
 
 COMPOSITE_RECORDS_PER_CALL = COLLECTION_SIZE * HEAVY_PER_COMPOSITE  # 1,000
 # From this many records of one object composite needs JOB_CALLS + 1 calls or more: 8,000.
@@ -85,9 +86,7 @@ def upsert(
     for sobject, group in _by_object(items, item_sobject).items():
         rows = [{k: v for k, v in item.body.items() if k != "attributes"} for item in group]
         for part, text in tables(group, rows):
-            result = run_job(
-                transport, sobject, "upsert", text, len(part), external_id_field, polling
-            )
+            result = _run(transport, sobject, "upsert", text, len(part), external_id_field, polling)
             answers = by_column(result, external_id_field)
             for item in part:
                 outcomes[item.position] = upsert_outcome(item, answers.get(item.key), result)
@@ -99,6 +98,8 @@ def upsert_outcome(
 ) -> WriteOutcome:
     """One results row to our outcome; anything not written is retryable (the upsert by sync
     key never duplicates, R20)."""
+    if result.refused_code:
+        return failed(item, result.refused_code, result.message, False)
     if result.state != "JobComplete":
         return failed(item, f"BULK_JOB_{result.state.upper()}", result.message, True)
     if answer is None:
@@ -121,7 +122,7 @@ def delete(
     outcomes: dict[str, WriteOutcome] = {}
     for sobject, group in _by_object(list(dict.fromkeys(ids)), id_sobject).items():
         for part, text in tables(group, [{"Id": i} for i in group]):
-            result = run_job(transport, sobject, "delete", text, len(part), None, polling)
+            result = _run(transport, sobject, "delete", text, len(part), None, polling)
             answers = by_column(result, "Id")
             outcomes.update({i: delete_outcome(i, answers.get(i), result) for i in part})
     return [outcomes[i] for i in ids]
@@ -133,6 +134,10 @@ def delete_outcome(
     def retry(code: str, message: str) -> WriteOutcome:
         return WriteOutcome(salesforce_id, False, salesforce_id, None, code, message, True)
 
+    if result.refused_code:
+        return WriteOutcome(
+            salesforce_id, False, salesforce_id, None, result.refused_code, result.message
+        )
     if result.state != "JobComplete":
         return retry(f"BULK_JOB_{result.state.upper()}", result.message)
     if answer is None:
@@ -148,6 +153,23 @@ def delete_outcome(
     return WriteOutcome(
         salesforce_id, False, salesforce_id, None, code, message, is_retryable(code)
     )
+
+
+def _run(
+    transport: Transport,
+    sobject: str,
+    operation: str,
+    text: str,
+    rows: int,
+    external_id_field: str | None,
+    polling: Polling,
+) -> JobResult:
+    """The job; a permanent refusal of the job itself (a permission, the object or field) is
+    recorded on each of its records with the org's code, so the composite part still goes."""
+    try:
+        return run_job(transport, sobject, operation, text, rows, external_id_field, polling)
+    except PermanentSyncError as refused:
+        return JobResult("", "Refused", refused.message, refused.code)
 
 
 # -- CSV in, results out ---------------------------------------------------------------------

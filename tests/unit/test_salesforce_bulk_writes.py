@@ -131,3 +131,15 @@ def test_a_lock_error_in_a_row_is_retryable_r25() -> None:
         True,
     )
     assert parse_error("") == ("UNKNOWN_ERROR", "")
+
+
+def test_a_job_the_org_refuses_for_good_fails_its_records_with_the_org_code_r25() -> None:
+    """R25: recorded on each record, not retryable, so the composite part of the call still goes."""
+    result = JobResult("", "Refused", "insufficient access rights", "INSUFFICIENT_ACCESS")
+    outcome = upsert_outcome(item(0), None, result)
+    assert (outcome.ok, outcome.code, outcome.message, outcome.retryable) == (
+        False,
+        "INSUFFICIENT_ACCESS",
+        "insufficient access rights",
+        False,
+    )
