@@ -282,3 +282,24 @@ def _run(case: Case, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         env={"PATH": "/usr/bin:/bin", **case.env()},
     )
+
+
+def test_planning_in_two_processes_reads_the_org_and_writes_the_same_plan_as_one(
+    shared_org, tmp_path
+):
+    """R19 on a large store: `--workers` processes each read the org over their own session;
+    the plan (items, counts, org fingerprint) is the one a single process makes."""
+    case = new_case(shared_org, tmp_path, "par", 3)
+    for n in range(5):
+        case.email(f"par-{n}", 3)
+    case.sync()
+    case.setting("shared_activities", "off")
+    plans = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"plan-{workers}.json"
+        case.cli("replay", "plan", "--workers", workers, "--chunk-size", "2", "--out", str(out))
+        plans.append(json.loads(out.read_text()))
+    one, two = ({k: v for k, v in p.items() if k not in ("replay_id", "created_at")} for p in plans)
+    assert one == two
+    assert one["basis"]["org_read"] and one["basis"]["org_records_found"] == 5
+    assert one["counts"]["delete"] == 5 and one["counts"]["create"] == 15
