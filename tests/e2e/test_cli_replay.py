@@ -303,3 +303,8 @@ def test_planning_in_two_processes_reads_the_org_and_writes_the_same_plan_as_one
     assert one == two
     assert one["basis"]["org_read"] and one["basis"]["org_records_found"] == 5
     assert one["counts"]["delete"] == 5 and one["counts"]["create"] == 15
+
+    case.cli("replay", "apply", str(tmp_path / "plan-2.json"), "--sync", "--sync-chunk-size", "2")
+
+    tasks = case.tasks()
+    assert len(tasks) == 15 and all(t["people"] == [t["WhoId"]] for t in tasks)
