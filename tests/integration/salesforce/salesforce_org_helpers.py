@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from simple_salesforce import Salesforce
 
 from adapters.salesforce import SimpleSalesforceGateway, connect
+from domain.model import PlannedTask
 
 
 def _launcher() -> Any:
@@ -75,3 +76,25 @@ def seed(sf: Salesforce, sobject: str, rows: list[dict[str, Any]]) -> list[str]:
 
 def query(sf: Salesforce, statement: str) -> list[dict[str, Any]]:
     return list(sf.query_all_iter(statement))
+
+
+def planned_task(
+    key: str,
+    who_ids: list[str],
+    fields: Mapping[str, Any],
+    what: str | None = None,
+    shared: bool | None = None,
+) -> PlannedTask:
+    """A Task as the planner hands it to the gateway: primary first, R10c with a WhatId
+    (the Account), else R10d; shared when it has several people unless told otherwise."""
+    return PlannedTask(
+        sync_key=key,
+        sobject="Task",
+        who_id=who_ids[0],
+        who_ids=tuple(who_ids),
+        what_id=what,
+        what_rule="R10c" if what else "R10d",
+        account_id=what,
+        shared=len(who_ids) > 1 if shared is None else shared,
+        fields=dict(fields),
+    )

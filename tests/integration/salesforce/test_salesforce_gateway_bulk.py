@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 import pytest
-from salesforce_org_helpers import admin, gateway_for, query, seed
+from salesforce_org_helpers import admin, gateway_for, planned_task, query, seed
 
 from adapters.salesforce.bulk_writes import COMPOSITE_RECORDS_PER_CALL
 from domain.model import PlannedTask
@@ -25,17 +25,7 @@ FIELDS = {
 
 
 def planned(key: str, who_ids: list[str], shared: bool = False) -> PlannedTask:
-    return PlannedTask(
-        sync_key=key,
-        sobject="Task",
-        who_id=who_ids[0],
-        who_ids=tuple(who_ids),
-        what_id=None,
-        what_rule="R10d",
-        account_id=None,
-        shared=shared,
-        fields=FIELDS,
-    )
+    return planned_task(key, who_ids, FIELDS, shared=shared)
 
 
 @pytest.fixture(scope="module")

@@ -5,24 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from salesforce_org_helpers import admin, gateway_for, query, seed
+from salesforce_org_helpers import admin, gateway_for, planned_task, query, seed
 
 from domain.model import PlannedTask
 from projections.ports import BudgetExhausted, RetryableSyncError, SessionExpired
 
 
 def planned(key: str, who: str) -> PlannedTask:
-    return PlannedTask(
-        sync_key=key,
-        sobject="Task",
-        who_id=who,
-        who_ids=(who,),
-        what_id=None,
-        what_rule="R10d",
-        account_id=None,
-        shared=False,
-        fields={"Subject": "Opened: hi", "Status": "Completed"},
-    )
+    return planned_task(key, [who], {"Subject": "Opened: hi", "Status": "Completed"})
 
 
 def test_writes_get_through_lock_errors_and_outages_without_duplicates(fresh_org: Any) -> None:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-from salesforce_org_helpers import admin, env_of, gateway_for, seed
+from salesforce_org_helpers import admin, env_of, gateway_for, planned_task, seed
 
 from adapters.salesforce import check_ready
 from domain.model import PlannedTask
@@ -43,17 +43,8 @@ def test_the_local_org_is_ready(org: Any) -> None:
 def task(
     key: str, who_ids: list[str], subject: str, date: str, what: str | None = None
 ) -> PlannedTask:
-    return PlannedTask(
-        sync_key=key,
-        sobject="Task",
-        who_id=who_ids[0],
-        who_ids=tuple(who_ids),
-        what_id=what,
-        what_rule="R10c",
-        account_id=what,
-        shared=len(who_ids) > 1,
-        fields={"Subject": subject, "Status": "Completed", "ActivityDate": date},
-    )
+    fields = {"Subject": subject, "Status": "Completed", "ActivityDate": date}
+    return planned_task(key, who_ids, fields, what)
 
 
 def test_timeline_shows_a_shared_task_for_its_primary_only(org: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from salesforce_org_helpers import admin, gateway_for, query, seed
+from salesforce_org_helpers import admin, gateway_for, planned_task, query, seed
 
 from domain.model import PlannedTask
 
@@ -18,17 +18,7 @@ FIELDS = {
 
 
 def planned(key: str, who_ids: list[str], shared: bool, what: str | None = None) -> PlannedTask:
-    return PlannedTask(
-        sync_key=key,
-        sobject="Task",
-        who_id=who_ids[0],
-        who_ids=tuple(who_ids),
-        what_id=what,
-        what_rule="R10c" if what else "R10d",
-        account_id=what,
-        shared=shared,
-        fields=FIELDS,
-    )
+    return planned_task(key, who_ids, FIELDS, what, shared)
 
 
 @pytest.fixture(scope="module")
