@@ -70,8 +70,8 @@ def make_plan(
     except BaseException:
         writer.discard()
         raise
-    for diff in found.sample:
-        if on_diff:
+    if on_diff:
+        for diff in found.sample:
             on_diff(diff)
     header = plan_header(new_replay_id(now), now, scope, request, found)
     writer.finish(header)

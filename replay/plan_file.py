@@ -42,9 +42,6 @@ class PlanWriter:
         self._file: IO[bytes] = self.part.open("wb")
         self.count = 0
 
-    def add(self, diff: ActivityDiff) -> None:
-        self.add_lines(encode_entry(diff), 1)
-
     def add_lines(self, lines: bytes, count: int) -> None:
         """Entries already encoded by `encode_entry` (`count` of them), in order."""
         self._file.write(lines)
