@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine
 
 from adapters.leases import claim_rows, lease_columns
+from adapters.log_position import advance_position, position_table, read_position
+from adapters.sql import create_missing_tables, insert_ignoring_existing
 from domain.notices import PENDING
 from projections.ports import NoticeQueue
 
@@ -35,12 +34,7 @@ rule_notices = Table(
     Column("not_before", Float, nullable=False, default=0.0),
     *lease_columns(),
 )
-notice_tracking = Table(
-    "rule_notice_tracking",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("notification_id", Integer, nullable=False),
-)
+notice_tracking = position_table("rule_notice_tracking", metadata)
 
 
 class SqlNoticeQueue(NoticeQueue):
@@ -49,54 +43,19 @@ class SqlNoticeQueue(NoticeQueue):
     def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self.clock = clock
-        for table in metadata.sorted_tables:
-            try:
-                table.create(engine, checkfirst=True)
-            except DBAPIError:  # another process created it first
-                with engine.connect() as connection:
-                    if not engine.dialect.has_table(connection, table.name):
-                        raise
+        create_missing_tables(engine, metadata.sorted_tables)
 
     def position(self) -> int:
-        with self.engine.connect() as connection:
-            found = connection.execute(
-                select(notice_tracking.c.notification_id).where(
-                    notice_tracking.c.name == TRACKING_NAME
-                )
-            ).scalar()
-        return int(found or 0)
+        return read_position(self.engine, notice_tracking, TRACKING_NAME)
 
     def enqueue(self, notices: Sequence[tuple[UUID, str, str]], position: int) -> None:
         rows = [{"notice_id": n.hex, "rule": r, "sync_key": k} for n, r, k in notices]
         with self.engine.begin() as connection:
             if rows:
                 connection.execute(
-                    self._insert(rule_notices).on_conflict_do_nothing(index_elements=["notice_id"]),
-                    rows,
+                    insert_ignoring_existing(self.engine, rule_notices, "notice_id"), rows
                 )
-            self._advance(connection, position)
-
-    def _insert(self, table: Table) -> Any:
-        """An INSERT that can skip existing keys (on_conflict_do_nothing) on either database."""
-        if self.engine.dialect.name == "postgresql":
-            return postgresql.insert(table)
-        return sqlite.insert(table)
-
-    def _advance(self, connection: Connection, position: int) -> None:
-        where = notice_tracking.c.name == TRACKING_NAME
-        found = connection.execute(select(func.count()).where(where)).scalar()
-        if not found:
-            connection.execute(
-                self._insert(notice_tracking)
-                .values(name=TRACKING_NAME, notification_id=position)
-                .on_conflict_do_nothing(index_elements=["name"])
-            )
-        connection.execute(
-            notice_tracking.update()
-            .where(where)
-            .where(notice_tracking.c.notification_id < position)
-            .values(notification_id=position)
-        )
+            advance_position(connection, notice_tracking, TRACKING_NAME, position)
 
     def claim(
         self, owner: str, limit: int, lease_seconds: float, due_only: bool, after: str = ""

@@ -1,11 +1,14 @@
-"""SQLAlchemy engines for the read models, on the same database as the event store."""
+"""SQLAlchemy for the read models and queues, on the same database as the event store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from adapters.persistence import StoreLocation
 
@@ -29,3 +32,27 @@ def _engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=4)
+
+
+def create_missing_tables(engine: Engine, tables: Iterable[Table]) -> None:
+    """Create each table when missing; losing the race to another process starting too is fine."""
+    for table in tables:
+        try:
+            table.create(engine, checkfirst=True)
+        except DBAPIError:
+            if not inspect(engine).has_table(table.name, schema=table.schema):
+                raise
+
+
+def dialect_insert(bind: Engine | Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that knows its database's ON CONFLICT clauses (SQLite and PostgreSQL)."""
+    if bind.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def insert_ignoring_existing(
+    bind: Engine | Connection, table: Table, key: str
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that skips rows whose `key` already exists."""
+    return dialect_insert(bind, table).on_conflict_do_nothing(index_elements=[key])

@@ -17,12 +17,10 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import Mapper, Notification
-from sqlalchemy import Connection, Engine, Table, bindparam, inspect, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 
 from adapters.persistence import locate
-from adapters.sql import engine_for
+from adapters.sql import create_missing_tables, dialect_insert, engine_for, insert_ignoring_existing
 from adapters.transcoder import OrjsonTranscoder
 from adapters.view_tables import TABLES, metadata, tasks, tracking_metadata, view_tracking
 from adapters.view_tables import activities as activities_table
@@ -68,21 +66,11 @@ def create_tables(engine: Engine) -> None:
     """Create the view tables and this view's position row when missing (once per engine)."""
     if engine in _ready:
         return
-    for table in [*tracking_metadata.sorted_tables, *metadata.sorted_tables]:
-        _create(engine, table)
+    create_missing_tables(engine, [*tracking_metadata.sorted_tables, *metadata.sorted_tables])
     with engine.begin() as conn:
-        stmt = _insert(conn, view_tracking).values(name=VIEW_NAME, notification_id=0)
-        conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
+        stmt = insert_ignoring_existing(conn, view_tracking, "name")
+        conn.execute(stmt.values(name=VIEW_NAME, notification_id=0))
     _ready.add(engine)
-
-
-def _create(engine: Engine, table: Table) -> None:
-    """Create one table; losing a race with another process creating it is fine."""
-    try:
-        table.create(engine, checkfirst=True)
-    except DBAPIError:
-        if not inspect(engine).has_table(table.name):
-            raise
 
 
 def position(engine: Engine) -> int:
@@ -187,15 +175,10 @@ def _grouped(
     return groups
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def _upsert(
     conn: Connection, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]], add: bool
 ) -> None:
-    stmt = _insert(conn, table)
+    stmt = dialect_insert(conn, table)
     pk = [column.name for column in table.primary_key.columns]
     if add:
         set_ = {name: table.c[name] + stmt.excluded[name] for name in columns}

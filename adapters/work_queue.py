@@ -27,11 +27,12 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.engine import Engine
 
 from adapters.leases import claim_rows, lease_columns
+from adapters.log_position import advance_position, position_table, read_position
 from adapters.persistence import CREATION_LOCK
+from adapters.sql import create_missing_tables, insert_ignoring_existing
 from projections.application import ActivitySyncApp
 from projections.ports import WorkQueue
 
@@ -54,12 +55,7 @@ work_items = Table(
     Column("not_before", Float, nullable=False, default=0.0),
     *lease_columns(),
 )
-work_tracking = Table(
-    "work_tracking",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("notification_id", Integer, nullable=False),
-)
+work_tracking = position_table("work_tracking", metadata)
 
 
 def _key(originator_id: UUID | str) -> str:
@@ -88,18 +84,17 @@ class SqlWorkQueue(WorkQueue):
 
     def _create_tables(self) -> None:
         """Create the tables and the position row; several workers may start at once."""
-        with self.engine.begin() as connection:
-            if self.engine.dialect.name == "postgresql":
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as connection:
                 key = {"key": CREATION_LOCK}
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(hashtext(:key || current_schema()))"), key
                 )
-            metadata.create_all(connection)
-            connection.execute(
-                self._insert_ignoring_existing(work_tracking, "name").values(
-                    name=TRACKING_NAME, notification_id=0
-                )
-            )
+                metadata.create_all(connection)
+        else:
+            create_missing_tables(self.engine, metadata.sorted_tables)
+        with self.engine.begin() as connection:
+            advance_position(connection, work_tracking, TRACKING_NAME, 0)
 
     # Following the log ------------------------------------------------------------------
 
@@ -120,11 +115,7 @@ class SqlWorkQueue(WorkQueue):
         return seen
 
     def _position(self) -> int:
-        with self.engine.connect() as connection:
-            found = connection.execute(
-                select(work_tracking.c.notification_id).where(work_tracking.c.name == TRACKING_NAME)
-            ).scalar()
-        return int(found or 0)
+        return read_position(self.engine, work_tracking, TRACKING_NAME)
 
     def _apply(self, notifications: Sequence[Notification], end: int) -> None:
         created = [
@@ -144,7 +135,7 @@ class SqlWorkQueue(WorkQueue):
         with self.engine.begin() as connection:
             if created:
                 connection.execute(
-                    self._insert_ignoring_existing(work_items, "activity_id"), created
+                    insert_ignoring_existing(self.engine, work_items, "activity_id"), created
                 )
             if changed:
                 connection.execute(
@@ -154,25 +145,7 @@ class SqlWorkQueue(WorkQueue):
                     .values(seen_version=bindparam("v"), not_before=0.0),
                     changed,
                 )
-            self._advance(connection, end)
-
-    def _insert_ignoring_existing(self, table: Table, key: str) -> Insert:
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-            return postgresql_insert(table).on_conflict_do_nothing(index_elements=[key])
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
-
-    def _advance(self, connection: Connection, end: int) -> None:
-        """Move the position forward (never back: another worker may be further on)."""
-        connection.execute(
-            work_tracking.update()
-            .where(work_tracking.c.name == TRACKING_NAME)
-            .where(work_tracking.c.notification_id < end)
-            .values(notification_id=end)
-        )
+            advance_position(connection, work_tracking, TRACKING_NAME, end)
 
     # Leases -------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters import views
+from adapters.sql import create_missing_tables, dialect_insert, insert_ignoring_existing
 from adapters.view_tables import activities, tasks, view_tracking
 from domain.activity import EmailActivity
 from projections.application import ActivitySyncApp
@@ -54,15 +54,11 @@ def _prepare(engine: Engine) -> None:
     if str(engine.url) in _ready:
         return
     views.create_tables(engine)
-    metadata.create_all(engine)
+    create_missing_tables(engine, metadata.sorted_tables)
     with engine.begin() as conn:
-        insert = _dialect(conn).insert(view_tracking).values(name=NAME, notification_id=0)
-        conn.execute(insert.on_conflict_do_nothing(index_elements=["name"]))
+        insert = insert_ignoring_existing(conn, view_tracking, "name")
+        conn.execute(insert.values(name=NAME, notification_id=0))
     _ready.add(str(engine.url))
-
-
-def _dialect(conn: Any) -> Any:
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
 def _position(engine: Engine) -> int:
@@ -106,7 +102,7 @@ def _apply(engine: Engine, old: int, new: int, rows: list[dict[str, str]]) -> No
         if moved != 1:
             raise _Moved
         if rows:
-            conn.execute(_dialect(conn).insert(addresses).on_conflict_do_nothing(), rows)
+            conn.execute(dialect_insert(conn, addresses).on_conflict_do_nothing(), rows)
 
 
 def search(
