@@ -12,7 +12,7 @@ from sync_fakes import FakeOrg
 from adapters.persistence import locate, open_app
 from adapters.sql import engine_for
 from adapters.work_queue import SqlWorkQueue
-from domain.model import Activity, Directory, OpportunityFact, PlannedTask, WriteOutcome
+from domain.model import Directory, OpportunityFact, PlannedTask, WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import OrgRecord
 from projections.tracker import SettingsTracker
@@ -146,18 +146,6 @@ def org_with(n: int, account: str | None = "001A", shared: bool = True) -> Reada
 
 def opportunity(org: ReadableOrg, opp_id: str, account: str, closed: bool = False) -> None:
     org.opportunities.append(OpportunityFact(opp_id, account, is_closed=closed))
-
-
-def sent(activity_id: str, *to: str) -> tuple[Activity, str]:
-    email = Activity(
-        id=activity_id,
-        type="sent",
-        occurred_at="2026-11-02T09:30:00+01:00",
-        sender="rep@ourco.example",
-        to=tuple(to),
-        subject="Pricing",
-    )
-    return email, "test"
 
 
 def contacts(n: int, start: int = 0) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from domain.model import (
+    Activity,
     ContactFact,
     Directory,
     LeadFact,
@@ -111,3 +112,15 @@ class FakeOrg(DirectoryLookup, TaskWriter, OrgProbe):
 
     def api_usage(self) -> ApiUsage:
         return ApiUsage(self.calls_made, 15000)
+
+
+def sent(activity_id: str, *to: str) -> tuple[Activity, str]:
+    email = Activity(
+        id=activity_id,
+        type="sent",
+        occurred_at="2026-11-02T09:30:00+01:00",
+        sender="rep@ourco.example",
+        to=tuple(to),
+        subject="Pricing",
+    )
+    return email, "test"

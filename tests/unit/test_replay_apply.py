@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from replay_fakes import contacts, make_rig, org_with, sent
+from replay_fakes import contacts, make_rig, org_with
+from sync_fakes import sent
 
 from domain.activity import EmailActivity
 from replay.apply import apply_plan

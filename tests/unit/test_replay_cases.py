@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from replay_fakes import ENGINE_USER, Rig, contacts, make_rig, opportunity, org_with, sent
+from replay_fakes import ENGINE_USER, Rig, contacts, make_rig, opportunity, org_with
+from sync_fakes import sent
 
 from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sync_fakes import FakeOrg
+from sync_fakes import FakeOrg, sent
 
 from adapters.persistence import locate, open_app
 from adapters.sql import engine_for
 from adapters.work_queue import SqlWorkQueue
-from domain.model import Activity, WriteOutcome
+from domain.model import WriteOutcome
 from projections.tracker import SettingsTracker
 from projections.worker import SyncWorker, WorkerOptions
 
@@ -38,18 +38,6 @@ def make_worker(store, org, after_write=None, chunk_size=100):
         options=WorkerOptions(chunk_size=chunk_size, retry_base_seconds=0, retry_cap_seconds=0),
         after_write=after_write,
     )
-
-
-def sent(activity_id: str, *to: str) -> tuple[Activity, str]:
-    email = Activity(
-        id=activity_id,
-        type="sent",
-        occurred_at="2026-11-02T09:30:00+01:00",
-        sender="rep@ourco.example",
-        to=tuple(to),
-        subject="Pricing",
-    )
-    return email, "test"
 
 
 def org_with(n: int, account: str | None = "001A") -> FakeOrg:
