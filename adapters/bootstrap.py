@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.persistence import StoreLocation, locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.persistence import StoreLocation, locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.tracker import SettingsTracker

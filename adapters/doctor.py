@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from adapters.bootstrap import Engine, build
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.errors import ActivitySyncError
 from projections.tracker import SettingsTracker
 
@@ -50,7 +50,7 @@ def run_checks(
 
 def _rules_check(engine: Engine, env: Mapping[str, str]) -> Check | None:
     """Rules post signed notices: with rules and no secret, notices wait undelivered (R26)."""
-    from adapters.notices_http import rules_secret
+    from adapters.notices.sender import rules_secret
     from projections.notifier import load_rules
 
     rules = load_rules(engine.app).active()

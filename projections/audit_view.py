@@ -1,6 +1,6 @@
 """The task view's rules: what each stored EmailActivity event changes in the audit tables.
 
-Pure, no SQL: the adapter (`adapters/views.py`) applies the changes in bulk with the
+Pure, no SQL: the adapter (`adapters/views/task_view.py`) applies the changes in bulk with the
 tracking position in the same transaction. Building blocks are in `view_changes`, the
 sync-run and rejected-line rules in `audit_runs`.
 """

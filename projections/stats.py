@@ -10,7 +10,7 @@ from projections.audit_view import ACTIVITY_OUTCOMES
 
 @dataclass(frozen=True)
 class StatsFacts:
-    """The raw counts the task view answers with (see `adapters.view_queries.stats_facts`)."""
+    """The raw counts the task view answers with (see `adapters.views.queries.stats_facts`)."""
 
     activities_by_type: dict[str, int] = field(default_factory=dict)
     activities_by_outcome: dict[str, int] = field(default_factory=dict)

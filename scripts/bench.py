@@ -41,10 +41,10 @@ from bench_ingest import (
 )
 from bench_sync import emails, sample_seed
 
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import start_local_org
 from adapters.local_org.seed import load_seed, seed
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 
 SIZES = {
     False: {"ingest": 100_000, "baseline": 10_000, "sync": 1_000, "workers": 1_500, "chunk": 50},

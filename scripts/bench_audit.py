@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from adapters.cli.audit import explain_document
-from adapters.persistence import open_app
-from adapters.views import catch_up, view_engine
+from adapters.store.persistence import open_app
+from adapters.views.task_view import catch_up, view_engine
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact
 from domain.planner import plan_activity

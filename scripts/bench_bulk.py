@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import build
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
 from adapters.salesforce import SimpleSalesforceGateway, connect

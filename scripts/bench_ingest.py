@@ -219,7 +219,7 @@ def baseline_main(url: str, count: int) -> None:
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
 
-    from adapters.persistence import creation_lock, locate
+    from adapters.store.persistence import creation_lock, locate
 
     class BenchEmail(Aggregate):
         @event("Created")

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact
 from domain.planner import plan_activity

@@ -26,7 +26,7 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
 from adapters.bootstrap import Engine, build
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
 from adapters.salesforce.chunking import in_statements

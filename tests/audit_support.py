@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from adapters.persistence import open_app
-from adapters.views import view_engine
+from adapters.store.persistence import open_app
+from adapters.views.task_view import view_engine
 from domain.activity import EmailActivity
 from domain.model import (
     Activity,

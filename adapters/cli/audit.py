@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from adapters.cli.audit_render import print_explain, print_rebuild, print_stats
 from adapters.cli.main import Config
-from adapters.persistence import open_app
-from adapters.view_queries import find, stats_facts
-from adapters.views import catch_up, rebuild, view_engine
+from adapters.store.persistence import open_app
+from adapters.views.queries import find, stats_facts
+from adapters.views.task_view import catch_up, rebuild, view_engine
 from domain.errors import NotFound
 from domain.settings import SETTINGS_ID
 from projections.application import ActivitySyncApp

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from projections.explain_text import people
+from projections.explain.sentences import people
 
 SHOWN_CONTACTS = 10
 

@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.main import Config
-from adapters.ingest import IngestReport, ingest_stream
-from adapters.persistence import open_app
-from adapters.rejections import KeptLine, newest_rejections
+from adapters.input.ingest import IngestReport, ingest_stream
+from adapters.store.persistence import open_app
+from adapters.views.rejections import KeptLine, newest_rejections
 from domain.errors import BadInput
 
 SHOWN_REJECTIONS = 10

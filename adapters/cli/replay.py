@@ -18,8 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from adapters.bootstrap import Engine, build
 from adapters.cli import replay_render as render
 from adapters.cli.main import Config
-from adapters.persistence import open_app
 from adapters.salesforce import open_gateway
+from adapters.store.persistence import open_app
 from domain.errors import BadInput, ConfigurationError, NotFound
 from projections.worker import WorkerOptions
 from replay.apply import apply_plan

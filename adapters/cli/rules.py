@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.text import Text
 
 from adapters.cli.main import Config
-from adapters.notices_http import SECRET_ENV, rules_secret
-from adapters.notices_queue import SqlNoticeQueue
-from adapters.notices_run import notifier_for
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
+from adapters.notices.queue import SqlNoticeQueue
+from adapters.notices.run import notifier_for
+from adapters.notices.sender import SECRET_ENV, rules_secret
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
 from domain.errors import BadInput, ConfigurationError
 from domain.rule_conditions import ConditionError
 from domain.rules import WHEN, check_rule

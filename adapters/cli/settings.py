@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.main import Config
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.settings import SETTABLE, OrgSettings, Settings, parse_setting
 
 OBSERVED_KEY = "org_shared_activities"

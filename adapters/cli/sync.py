@@ -14,8 +14,8 @@ from rich.table import Table
 from adapters.bootstrap import Engine, build
 from adapters.cli.main import Config
 from adapters.cli.rules import print_report
-from adapters.notices_run import notify_after_sync
-from adapters.work_queue import SqlWorkQueue
+from adapters.notices.run import notify_after_sync
+from adapters.store.work_queue import SqlWorkQueue
 from domain.errors import BadInput
 from projections.worker import SyncSummary, SyncWorker, WorkerOptions
 

@@ -13,10 +13,10 @@ from rich.table import Table
 
 from adapters.bootstrap import Engine, build
 from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, Sample, build_sample
-from adapters.ingest import IngestReport, ingest_stream
+from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
-from adapters.sql import engine_for
+from adapters.store.sql import engine_for
 from projections.worker import SyncSummary
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import Engine
 
-from adapters.views import catch_up
+from adapters.views.task_view import catch_up
 from adapters.web import queries
 from domain.activity import EmailActivity
 from domain.errors import ActivitySyncError, NotFound

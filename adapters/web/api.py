@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.cli.audit import explain_document, stats_for
 from adapters.cli.settings import history_rows, show_document
-from adapters.rejections import newest_rejections
-from adapters.views import catch_up
-from adapters.web import actions, address_index, queries, webhook
+from adapters.views import address_index
+from adapters.views.rejections import newest_rejections
+from adapters.views.task_view import catch_up
+from adapters.web import actions, queries, webhook
 from adapters.web import models as m
 from adapters.web import orders as o
 from adapters.web.console import Console, health_document

@@ -14,8 +14,8 @@ from sqlalchemy import Engine as SqlEngine
 from adapters.bootstrap import Engine, build
 from adapters.cli.audit import stats_for
 from adapters.cli.settings import history_rows, show_document
-from adapters.notices_run import notify_after_sync
-from adapters.sql import engine_for
+from adapters.notices.run import notify_after_sync
+from adapters.store.sql import engine_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
 from adapters.web.config import ConsoleConfig

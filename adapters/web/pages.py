@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from adapters.cli.audit import explain_document
 from adapters.cli.settings import history_rows, show_document
-from adapters.views import catch_up
-from adapters.web import actions, address_index, queries, story
+from adapters.views import address_index
+from adapters.views.task_view import catch_up
+from adapters.web import actions, queries, story
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
 from domain.errors import NotFound

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, select
 
-from adapters.view_tables import activities, tasks
-from adapters.work_queue import work_items
+from adapters.store.work_queue import work_items
+from adapters.views.tables import activities, tasks
 from projections.audit_view import FAILED, WRITTEN
 
 MESSAGE_SHOWN = 300

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 import orjson
 
-from adapters.ingest import IngestReport, ingest_stream
+from adapters.input.ingest import IngestReport, ingest_stream
 from projections.application import ActivitySyncApp
 
 SIGNATURE_HEADER = "x-activity-sync-signature"

@@ -23,7 +23,7 @@ import uvicorn
 
 from adapters.bootstrap import build
 from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, build_sample
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
 from adapters.web.app import create_app

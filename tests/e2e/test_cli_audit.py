@@ -11,7 +11,7 @@ import pytest
 from audit_support import Store, first_part, open_store
 from jsonschema import Draft202012Validator
 
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 
 EXECUTABLE = Path(sys.executable).with_name("activity-sync")
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "explain-schema.json").read_text())

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.cli.main import main
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 
 EXECUTABLE = Path(sys.executable).with_name("activity-sync")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from adapters.notices_http import SIGNATURE_HEADER, verify
+from adapters.notices.sender import SIGNATURE_HEADER, verify
 
 
 @dataclass(frozen=True)

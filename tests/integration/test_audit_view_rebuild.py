@@ -10,9 +10,9 @@ import pytest
 from audit_support import Store, first_part, open_store, second_part
 from sqlalchemy import create_engine
 
-from adapters.view_queries import dump, find
-from adapters.view_tables import TABLES
-from adapters.views import catch_up, position, rebuild
+from adapters.views.queries import dump, find
+from adapters.views.tables import TABLES
+from adapters.views.task_view import catch_up, position, rebuild
 
 
 @pytest.fixture

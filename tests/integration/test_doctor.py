@@ -67,7 +67,7 @@ def test_an_unreadable_metadata_api_warns_and_uses_describe(org, store):
 
 def test_a_missing_external_id_field_fails_with_how_to_create_it(org, tmp_path):
     store = f"sqlite:///{tmp_path / 'other.db'}"
-    from adapters.persistence import open_app
+    from adapters.store.persistence import open_app
 
     app = open_app(store)
     app.change_setting("external_id_field", "Missing_Key__c")
@@ -114,7 +114,7 @@ def test_the_command_exits_1_on_a_failure_and_prints_json(store):
 
 def test_rules_without_their_signing_secret_fail_the_rules_check(org, tmp_path):
     """R26: notices of rules are signed; without the secret they would wait unsent."""
-    from adapters.persistence import open_app
+    from adapters.store.persistence import open_app
     from projections.notifier import add_rule
 
     store = f"sqlite:///{tmp_path / 'rules.db'}"

@@ -8,9 +8,9 @@ import json
 import pytest
 from conftest_postgres import postgres_store_url  # noqa: F401  (the fixture)
 
-from adapters.ingest import ingest_stream
-from adapters.persistence import open_app
-from adapters.rejections import newest_rejections
+from adapters.input.ingest import ingest_stream
+from adapters.store.persistence import open_app
+from adapters.views.rejections import newest_rejections
 
 pytestmark = pytest.mark.postgres
 

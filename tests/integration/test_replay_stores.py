@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest_postgres import postgres_store_url  # noqa: F401  (the fixture)
 
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory
 from domain.planner import plan_activity

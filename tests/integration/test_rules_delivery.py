@@ -19,7 +19,7 @@ from rules_receiver import Receiver
 from adapters.cli.main import main
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.notices import RuleNotice, notice_uuid
 
 KEY = "rules-secret-" + "s" * 24

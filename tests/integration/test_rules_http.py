@@ -7,7 +7,7 @@ import socket
 import pytest
 from rules_receiver import Receiver
 
-from adapters.notices_http import SIGNATURE_HEADER, HttpNoticeSender, encode, rules_secret, sign
+from adapters.notices.sender import SIGNATURE_HEADER, HttpNoticeSender, encode, rules_secret, sign
 from domain.errors import ConfigurationError
 
 KEY = "k" * 32

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
-from adapters.notices_queue import SqlNoticeQueue
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
+from adapters.notices.queue import SqlNoticeQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
 from domain.activity import EmailActivity
 from domain.model import Activity, PlannedTask
 from domain.notices import DELIVERED, RuleNotice, notice_uuid

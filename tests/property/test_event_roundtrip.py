@@ -22,7 +22,7 @@ from eventsourcing.utils import resolve_topic
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.rejection import IngestRun
 from domain.settings import OrgSettings

@@ -15,8 +15,8 @@ import orjson
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from adapters.ingest import parse_line
-from adapters.input_schema import MAX_RECIPIENTS
+from adapters.input.ingest import parse_line
+from adapters.input.schema import MAX_RECIPIENTS
 from domain.addresses import is_valid_address, normalise
 from domain.model import ACTIVITY_TYPES, ENGAGEMENT_TYPES, Activity
 from domain.rejection import Rejection

@@ -28,10 +28,10 @@ from hypothesis.stateful import (
 from reliability_support import KEY, Scene, duplicates, fast_options
 from sqlalchemy import text
 
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.faults import RATE_KINDS
 from adapters.local_org.launcher import LocalOrg
-from adapters.sql import engine_for
+from adapters.store.sql import engine_for
 from domain.activity import EmailActivity
 from domain.model import PlannedTask, WriteOutcome
 from domain.settings import Settings

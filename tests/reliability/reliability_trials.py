@@ -23,7 +23,7 @@ from typing import Any
 
 from reliability_support import KEY, Scene, fast_options
 
-from adapters.ingest import ingest_stream
+from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg
 from domain.activity import EmailActivity
 

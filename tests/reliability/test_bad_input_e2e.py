@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from reliability_support import KEY, Scene, admin_query
 from reliability_trials import run_cli
 
-from adapters.ingest import MAX_LINE_BYTES, ingest_stream
-from adapters.input_schema import MAX_RECIPIENTS
+from adapters.input.ingest import MAX_LINE_BYTES, ingest_stream
+from adapters.input.schema import MAX_RECIPIENTS
 from adapters.local_org.launcher import LocalOrg, start_local_org
-from adapters.persistence import open_app
-from adapters.rejections import newest_rejections
+from adapters.store.persistence import open_app
+from adapters.views.rejections import newest_rejections
 from projections.application import ActivitySyncApp
 
 FUZZED: Counter[str] = Counter()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sync_fakes import FakeOrg
 
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.model import Directory, OpportunityFact, PlannedTask, WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import OrgRecord

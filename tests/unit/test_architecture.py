@@ -102,11 +102,15 @@ def test_dependencies_point_inward(module: str, imported: list[str]) -> None:
     [
         ("domain.planner", "import sqlalchemy", "domain imports only"),
         ("domain.planner", "from eventsourcing.application import Application", "domain imports"),
-        ("domain.planner", "from adapters.ingest import parse_line", "domain imports only"),
+        ("domain.planner", "from adapters.input.ingest import parse_line", "domain imports only"),
         ("projections.writer", "from ..adapters import persistence", "projections import neither"),
         ("projections.writer", "import requests", "only adapters import requests"),
         ("projections.writer", "from http.server import HTTPServer", "only adapters import http"),
-        ("replay.plan", "from adapters.persistence import open_app", "replay does not import"),
+        (
+            "replay.plan",
+            "from adapters.store.persistence import open_app",
+            "replay does not import",
+        ),
         ("replay.plan", "from simple_salesforce import Salesforce", "only adapters import"),
     ],
 )

@@ -6,8 +6,8 @@ import pytest
 
 from domain.settings import OrgSettings, Settings
 from projections.explain import settings_versions
-from projections.explain_parts import opportunity_entries
-from projections.explain_text import (
+from projections.explain.entries import opportunity_entries
+from projections.explain.sentences import (
     batch_sentence,
     recipient_sentence,
     shared_reason,

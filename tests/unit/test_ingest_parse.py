@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.ingest import MAX_LINE_BYTES, parse_line
+from adapters.input.ingest import MAX_LINE_BYTES, parse_line
 from domain.model import Activity, RelatedRecord
 from domain.rejection import Rejection
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from adapters.ingest import MAX_LINE_BYTES, ingest_stream
-from adapters.persistence import open_app
-from adapters.rejections import newest_rejections
+from adapters.input.ingest import MAX_LINE_BYTES, ingest_stream
+from adapters.store.persistence import open_app
+from adapters.views.rejections import newest_rejections
 from domain.rejection import RAW_KEEP_BYTES, IngestRun
 from projections.application import ActivitySyncApp
 

@@ -194,7 +194,7 @@ def test_several_processes_write_the_same_plan_as_one(rig, tmp_path):
 
     from replay_fakes import dump_org, file_reader
 
-    from adapters.persistence import open_app
+    from adapters.store.persistence import open_app
     from replay.parallel import Workers
 
     rig.org.support_disables_shared()

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import text
 from sync_fakes import FakeOrg
 
-from adapters.notices_queue import SqlNoticeQueue
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.notices.queue import SqlNoticeQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.activity import EmailActivity
 from domain.errors import BadInput, NotFound
 from domain.model import Activity, PlannedTask

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sync_fakes import FakeOrg, sent
 
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.model import WriteOutcome
 from projections.tracker import SettingsTracker
 from projections.worker import SyncWorker, WorkerOptions

@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from adapters.cli.main import _register, cli
 from adapters.local_org.launcher import LocalOrg
 from adapters.local_org.seed import load_seed, seed
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 
 EXECUTABLE = Path(sys.executable).with_name("activity-sync")
 KEY = "Activity_Sync_Key__c"

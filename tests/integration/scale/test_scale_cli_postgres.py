@@ -18,8 +18,8 @@ from scale_support import Backlog, invoke
 from sqlalchemy import text
 
 from adapters.local_org.launcher import LocalOrg
-from adapters.persistence import locate
-from adapters.sql import engine_for
+from adapters.store.persistence import locate
+from adapters.store.sql import engine_for
 
 pytestmark = pytest.mark.postgres
 EMAILS = 30

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from adapters.ingest import ingest_stream
-from adapters.persistence import open_app
+from adapters.input.ingest import ingest_stream
+from adapters.store.persistence import open_app
 from projections.application import ActivitySyncApp
 
 ACTIVITIES = 2_500

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 from domain.model import Activity
 
 

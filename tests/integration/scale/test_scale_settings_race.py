@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.persistence import open_app
+from adapters.store.persistence import open_app
 from domain.settings import OrgSettings
 from projections.application import ActivitySyncApp
 

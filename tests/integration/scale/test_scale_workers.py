@@ -17,9 +17,9 @@ import pytest
 from scale_support import Backlog, invoke, spawn
 
 from adapters.local_org.launcher import LocalOrg
-from adapters.persistence import locate, open_app
-from adapters.sql import engine_for
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.persistence import locate, open_app
+from adapters.store.sql import engine_for
+from adapters.store.work_queue import SqlWorkQueue
 
 pytestmark = pytest.mark.postgres
 ACTIVITIES = 200

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import Engine, build
-from adapters.ingest import IngestReport, ingest_stream
+from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg
 from adapters.local_org.seed import load_seed, seed
 from domain.activity import EmailActivity

@@ -17,8 +17,8 @@ from audit_support import Org, Store, first_part, open_store, planned_activity, 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from adapters.persistence import open_app
-from adapters.views import view_engine
+from adapters.store.persistence import open_app
+from adapters.views.task_view import view_engine
 from adapters.web.app import create_app
 from adapters.web.config import ConsoleConfig
 from adapters.web.console import Console, open_console

@@ -12,8 +12,8 @@ from console_support import BEARER, Running, running_console
 
 from adapters.cli.audit import explain_command
 from adapters.cli.main import Config
-from adapters.views import catch_up
-from adapters.work_queue import SqlWorkQueue
+from adapters.store.work_queue import SqlWorkQueue
+from adapters.views.task_view import catch_up
 from domain.activity import EmailActivity
 
 CODE = "FIELD_CUSTOM_VALIDATION_EXCEPTION"

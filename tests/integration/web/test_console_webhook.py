@@ -10,8 +10,8 @@ import orjson
 import pytest
 from console_support import SECRET, Running, activity, running_console, with_fresh_client
 
-from adapters.ingest import ingest_stream
-from adapters.rejections import newest_rejections
+from adapters.input.ingest import ingest_stream
+from adapters.views.rejections import newest_rejections
 from adapters.web.webhook import sign
 from domain.activity import EmailActivity
 

@@ -14,9 +14,9 @@ from uuid import UUID
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
 from sqlalchemy.engine import Engine
 
-from adapters.leases import claim_rows, lease_columns
-from adapters.log_position import advance_position, position_table, read_position
-from adapters.sql import create_missing_tables, insert_ignoring_existing
+from adapters.store.leases import claim_rows, lease_columns
+from adapters.store.positions import advance_position, position_table, read_position
+from adapters.store.sql import create_missing_tables, insert_ignoring_existing
 from domain.notices import PENDING
 from projections.ports import NoticeQueue
 

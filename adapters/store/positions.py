@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.engine import Connection, Engine
 
-from adapters.sql import insert_ignoring_existing
+from adapters.store.sql import insert_ignoring_existing
 
 
 def position_table(name: str, metadata: MetaData) -> Table:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.utils import get_topic
 
-from adapters.transcoder import OrjsonTranscoder
+from adapters.store.transcoder import OrjsonTranscoder
 from domain.errors import BadInput
 from projections.application import ActivitySyncApp
 

@@ -29,10 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from adapters.leases import claim_rows, lease_columns
-from adapters.log_position import advance_position, position_table, read_position
-from adapters.persistence import CREATION_LOCK
-from adapters.sql import create_missing_tables, insert_ignoring_existing
+from adapters.store.leases import claim_rows, lease_columns
+from adapters.store.persistence import CREATION_LOCK
+from adapters.store.positions import advance_position, position_table, read_position
+from adapters.store.sql import create_missing_tables, insert_ignoring_existing
 from projections.application import ActivitySyncApp
 from projections.ports import WorkQueue
 

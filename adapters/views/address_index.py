@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Column, Engine, MetaData, String, Table, func, select, update
 
-from adapters import views
-from adapters.sql import create_missing_tables, dialect_insert, insert_ignoring_existing
-from adapters.view_tables import activities, tasks, view_tracking
+from adapters.store.sql import create_missing_tables, dialect_insert, insert_ignoring_existing
+from adapters.views import task_view as views
+from adapters.views.tables import activities, tasks, view_tracking
 from domain.activity import EmailActivity
 from projections.application import ActivitySyncApp
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, case, func, select
 
-from adapters.view_tables import (
+from adapters.views.tables import (
     TABLES,
     activities,
     counters,

@@ -19,11 +19,16 @@ import orjson
 from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 
-from adapters.persistence import locate
-from adapters.sql import create_missing_tables, dialect_insert, engine_for, insert_ignoring_existing
-from adapters.transcoder import OrjsonTranscoder
-from adapters.view_tables import TABLES, metadata, tasks, tracking_metadata, view_tracking
-from adapters.view_tables import activities as activities_table
+from adapters.store.persistence import locate
+from adapters.store.sql import (
+    create_missing_tables,
+    dialect_insert,
+    engine_for,
+    insert_ignoring_existing,
+)
+from adapters.store.transcoder import OrjsonTranscoder
+from adapters.views.tables import TABLES, metadata, tasks, tracking_metadata, view_tracking
+from adapters.views.tables import activities as activities_table
 from projections.application import ActivitySyncApp
 from projections.audit_view import (
     LINE_REJECTED,

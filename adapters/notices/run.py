@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.notices_http import HttpNoticeSender, rules_secret
-from adapters.notices_queue import SqlNoticeQueue
-from adapters.persistence import StoreLocation
-from adapters.sql import engine_for
+from adapters.notices.queue import SqlNoticeQueue
+from adapters.notices.sender import HttpNoticeSender, rules_secret
+from adapters.store.persistence import StoreLocation
+from adapters.store.sql import engine_for
 from projections.application import ActivitySyncApp
 from projections.notifier import Notifier, NotifierOptions, NotifyReport, load_rules
 from projections.ports import NoticeSender

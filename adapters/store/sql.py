@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from adapters.persistence import StoreLocation
+from adapters.store.persistence import StoreLocation
 
 
 def engine_for(location: StoreLocation) -> Engine:

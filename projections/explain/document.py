@@ -12,20 +12,20 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.settings import Settings
-from projections.explain_parts import (
+from projections.explain.entries import (
     opportunity_entries,
     recipient_entry,
     settings_entry,
     sibling_entry,
 )
-from projections.explain_story import (
+from projections.explain.sentences import batch_sentence, warning_entry, what_sentence
+from projections.explain.story import (
     SettingsVersion,
     Story,
     TaskStory,
     fold,
     settings_versions,
 )
-from projections.explain_text import batch_sentence, warning_entry, what_sentence
 from projections.view_changes import activity_outcome
 
 __all__ = ["SCHEMA", "SettingsVersion", "explain", "fold", "settings_versions"]

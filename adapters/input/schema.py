@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.timestamps import parse_timestamp
+from adapters.input.timestamps import parse_timestamp
 from domain.addresses import is_valid_address, normalise
 from domain.model import ACTIVITY_TYPES, ENGAGEMENT_TYPES, Activity, RelatedRecord
 

@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.settings import OrgSettings, Settings
-from projections.explain_parts import write_entry
+from projections.explain.writes import write_entry
 from projections.view_changes import DELETED, FAILED, PLANNED, RETIRED, WRITTEN
 
 

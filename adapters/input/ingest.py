@@ -15,7 +15,7 @@ from uuid import UUID
 
 import orjson
 
-from adapters.input_schema import FieldError, check_activity
+from adapters.input.schema import FieldError, check_activity
 from domain.activity import activity_uuid
 from domain.model import Activity
 from domain.rejection import RAW_KEEP_BYTES, IngestRun, KeptRaw, Rejection, decode_kept, keep_raw
