@@ -1,53 +1,109 @@
-"""The one place that wires the engine: store, queue, Salesforce gateway, tracker, worker."""
+"""The one place that wires the engine: store, followers, queue, Salesforce gateway, worker, rules."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
 
-from adapters.store.persistence import StoreLocation, locate, open_app
-from adapters.store.sql import engine_for
-from adapters.store.work_queue import SqlWorkQueue
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
+from projections.ports import DirectoryLookup, OrgProbe, TaskWriter
+from projections.sync_round import SyncRound, sync_round
 from projections.tracker import SettingsTracker
 from projections.worker import SyncWorker, WorkerOptions
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine as SqlEngine
+
+    from adapters.salesforce.reads import TimelineEntry
+    from adapters.store.persistence import StoreLocation
+    from adapters.store.work_queue import SqlWorkQueue
+    from projections.notifier import Notifier, NotifyReport
+    from projections.ports import Held
+
+
+class OrgGateway(DirectoryLookup, TaskWriter, OrgProbe, Protocol):
+    """One connection to the org serving every port the engine uses, the calls it made,
+    and the admin's reads (timeline, describe)."""
+
+    @property
+    def calls_made(self) -> int: ...
+
+    def describe(self, sobject: str) -> dict[str, dict[str, Any]]: ...
+
+    def timeline(self, email: str) -> list[TimelineEntry]: ...
+
 
 @dataclass
-class Engine:
-    """Everything a command needs, built lazily: the org is contacted only when used."""
+class Runtime:
+    """Everything a command needs, built lazily: the store opens, and the org is contacted,
+    only when used. A context manager: leaving it closes the store."""
 
     location: StoreLocation
-    app: ActivitySyncApp
     env: Mapping[str, str]
     salesforce_url: str | None
-    _gateway: Any = None
+    external_id_field: str | None = None  # else the store's setting
+    budget_percent: int | None = None  # else the store's setting
+    _app: ActivitySyncApp | None = None
+    _gateway: OrgGateway | None = None
     _tracker: SettingsTracker | None = None
     _queue: SqlWorkQueue | None = field(default=None, repr=False)
 
-    def gateway(self) -> Any:
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def app(self) -> ActivitySyncApp:
+        if self._app is None:
+            from adapters.store.persistence import open_app
+
+            self._app = open_app(self.location.url)
+        return self._app
+
+    @property
+    def views(self) -> SqlEngine:
+        """The SQL engine of the store's database, where the read models and queues live."""
+        from adapters.store.sql import engine_for
+
+        return engine_for(self.location)
+
+    def gateway(self) -> OrgGateway:
         if self._gateway is None:
             from adapters.salesforce import open_gateway
 
-            settings = self.app.settings()
+            field, budget = self.external_id_field, self.budget_percent
+            if field is None or budget is None:
+                settings = self.app.settings()
+                field = field or settings.external_id_field
+                budget = settings.api_budget_percent if budget is None else budget
             self._gateway = open_gateway(
                 self.salesforce_url,
                 self.env,
-                external_id_field=settings.external_id_field,
+                external_id_field=field,
                 # The plan decides whether a Task is shared; sending its TaskWhoIds always means
                 # an org without shared activities refuses it (R18 re-plans), never that the
                 # secondary contacts are silently left out.
                 shared=lambda: True,
-                budget_percent=settings.api_budget_percent,
+                budget_percent=budget,
             )
         return self._gateway
 
     def queue(self) -> SqlWorkQueue:
         if self._queue is None:
-            self._queue = SqlWorkQueue(self.app, engine_for(self.location))
+            from adapters.store.work_queue import SqlWorkQueue
+
+            self._queue = SqlWorkQueue(self.app, self.views)
         return self._queue
 
     def tracker(self) -> SettingsTracker:
@@ -78,8 +134,37 @@ class Engine:
             after_write=after_write,
         )
 
+    def notifier(self) -> Notifier:
+        """The rules' notifier on this store (R26)."""
+        from adapters.notices.run import notifier_for
+
+        return notifier_for(self.app, self.location, self.env)
+
+    def notify(self) -> NotifyReport | None:
+        """What a sync round runs at its end: nothing at all (None) while no rule exists."""
+        from adapters.notices.run import notify_after_sync
+
+        return notify_after_sync(self.app, self.location, self.env)
+
+    def sync_round(
+        self,
+        worker: SyncWorker,
+        *,
+        wait: bool = True,
+        max_chunks: int | None = None,
+        progress: Callable[[Any], None] | None = None,
+        waiting: Callable[[Held], None] | None = None,
+        rules: bool = True,
+    ) -> SyncRound:
+        """One round as `sync`, the console and the demo run it (projections.sync_round)."""
+        notify = self.notify if rules else (lambda: None)
+        return sync_round(
+            worker, notify, wait=wait, max_chunks=max_chunks, progress=progress, waiting=waiting
+        )
+
     def close(self) -> None:
-        self.app.close()
+        if self._app is not None:
+            self._app.close()
 
 
 def build(
@@ -88,15 +173,20 @@ def build(
     env: Mapping[str, str] | None = None,
     *,
     app: ActivitySyncApp | None = None,
-    gateway: Any = None,
-) -> Engine:
-    """Build the engine from a store URL and the Salesforce instance URL (or the environment)."""
+    gateway: OrgGateway | None = None,
+    external_id_field: str | None = None,
+    budget_percent: int | None = None,
+) -> Runtime:
+    """Build the runtime from a store URL and the Salesforce instance URL (or the environment)."""
+    from adapters.store.persistence import locate
+
     env = dict(os.environ if env is None else env)
-    location = locate(store or env.get("ACTIVITY_SYNC_STORE"))
-    return Engine(
-        location=location,
-        app=app or open_app(location.url),
+    return Runtime(
+        location=locate(store or env.get("ACTIVITY_SYNC_STORE")),
         env=env,
         salesforce_url=salesforce or env.get("SALESFORCE_INSTANCE_URL"),
+        external_id_field=external_id_field,
+        budget_percent=budget_percent,
+        _app=app,
         _gateway=gateway,
     )

@@ -6,9 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from adapters.bootstrap import Engine, build
-from adapters.store.sql import engine_for
-from adapters.store.work_queue import SqlWorkQueue
+from adapters.bootstrap import Runtime, build
 from domain.errors import ActivitySyncError
 from projections.tracker import SettingsTracker
 
@@ -33,27 +31,27 @@ def run_checks(
 ) -> list[Check]:
     """Run every check in order; org checks are skipped when the org cannot be reached."""
     checks: list[Check] = []
-    engine = _store_check(store, salesforce, env, checks)
-    if engine is None:
+    runtime = _store_check(store, salesforce, env, checks)
+    if runtime is None:
         checks.append(Check("org", SKIP, "not checked: the store did not open"))
     else:
         try:
-            rules = _rules_check(engine, env)
-            _org_checks(engine, checks)
+            rules = _rules_check(runtime, env)
+            _org_checks(runtime, checks)
         finally:
-            engine.close()
+            runtime.close()
         if rules:
             checks.append(rules)
     checks.extend(_serving_checks(env, serving))
     return checks
 
 
-def _rules_check(engine: Engine, env: Mapping[str, str]) -> Check | None:
+def _rules_check(runtime: Runtime, env: Mapping[str, str]) -> Check | None:
     """Rules post signed notices: with rules and no secret, notices wait undelivered (R26)."""
     from adapters.notices.sender import rules_secret
     from projections.notifier import load_rules
 
-    rules = load_rules(engine.app).active()
+    rules = load_rules(runtime.app).active()
     if not rules:
         return None
     if rules_secret(env):
@@ -70,12 +68,12 @@ def _rules_check(engine: Engine, env: Mapping[str, str]) -> Check | None:
 
 def _store_check(
     store: str | None, salesforce: str | None, env: Mapping[str, str], checks: list[Check]
-) -> Engine | None:
+) -> Runtime | None:
     try:
-        engine = build(store, salesforce, env)
-        SqlWorkQueue(engine.app, engine_for(engine.location))
-        events = engine.app.recorder.max_notification_id() or 0
-        version = engine.app.settings().version
+        runtime = build(store, salesforce, env)
+        runtime.queue()  # opens the queue and creates the read models when missing
+        events = runtime.app.recorder.max_notification_id() or 0
+        version = runtime.app.settings().version
     except Exception as error:  # noqa: BLE001 - any failure to open is the finding itself
         checks.append(
             Check(
@@ -91,27 +89,27 @@ def _store_check(
         Check(
             "store",
             PASS,
-            f"{engine.location.kind} store opens: {events} events, "
+            f"{runtime.location.kind} store opens: {events} events, "
             f"settings version {version}, read models present",
         )
     )
-    return engine
+    return runtime
 
 
-def _org_checks(engine: Engine, checks: list[Check]) -> None:
+def _org_checks(runtime: Runtime, checks: list[Check]) -> None:
     from adapters.salesforce.readiness import check_external_id, refusal_sentence
     from projections.ports import SyncError
 
     try:
-        gateway = engine.gateway()
+        gateway = runtime.gateway()
         usage = gateway.api_usage()
     except ActivitySyncError as error:
         sentence = (
-            refusal_sentence(error, engine.salesforce_url or "")
+            refusal_sentence(error, runtime.salesforce_url or "")
             if isinstance(error, SyncError)
             else str(error)
         )
-        checks.append(Check("org connection", FAIL, sentence, _connection_fix(engine)))
+        checks.append(Check("org connection", FAIL, sentence, _connection_fix(runtime)))
         checks.append(Check("org", SKIP, "the other org checks need a connection"))
         return
     checks.append(
@@ -124,7 +122,7 @@ def _org_checks(engine: Engine, checks: list[Check]) -> None:
             f"the REST API answers (/limits: {usage.used} of {usage.limit} daily calls used)",
         )
     )
-    settings = engine.app.settings()
+    settings = runtime.app.settings()
     for sobject in ("Task", "Event"):
         checks.append(
             _guarded(
@@ -134,7 +132,7 @@ def _org_checks(engine: Engine, checks: list[Check]) -> None:
                 ),
             )
         )
-    checks.append(_guarded("shared activities", lambda: _shared(gateway, engine)))
+    checks.append(_guarded("shared activities", lambda: _shared(gateway, runtime)))
     checks.append(_budget(usage.used, usage.limit, settings.api_budget_percent))
 
 
@@ -156,13 +154,13 @@ def _external_id(gateway: Any, sobject: str, field: str, verify: Callable[..., N
     return Check(f"external id on {sobject}", PASS, f"{field} exists, External ID and Unique")
 
 
-def _shared(gateway: Any, engine: Engine) -> Check:
-    tracker = SettingsTracker(engine.app, gateway)
+def _shared(gateway: Any, runtime: Runtime) -> Check:
+    tracker = SettingsTracker(runtime.app, gateway)
     settings = tracker.current()  # reads the org and records a change (R17), as sync does
     enabled = bool(settings.org_shared_activities)
     in_effect = "in effect" if settings.shared_in_effect else "not in effect"
     said = f"the org has shared activities {'enabled' if enabled else 'disabled'}"
-    detail = f"{said}; engine switch '{settings.shared_activities}', so sharing is {in_effect}"
+    detail = f"{said}; runtime switch '{settings.shared_activities}', so sharing is {in_effect}"
     if tracker.last_source == "metadata_api":
         return Check("shared activities", PASS, f"{detail} (read from the Metadata API)")
     return Check(
@@ -176,7 +174,7 @@ def _shared(gateway: Any, engine: Engine) -> Check:
 
 def _budget(used: int, limit: int, percent: int) -> Check:
     share = limit * percent // 100
-    detail = f"{used} of {limit} daily calls used; the engine's share is {share} ({percent}%)"
+    detail = f"{used} of {limit} daily calls used; the runtime's share is {share} ({percent}%)"
     if used >= share:
         return Check(
             "API budget",
@@ -187,8 +185,8 @@ def _budget(used: int, limit: int, percent: int) -> Check:
     return Check("API budget", PASS, f"{detail}; {share - used} left")
 
 
-def _connection_fix(engine: Engine) -> str:
-    if not engine.salesforce_url:
+def _connection_fix(runtime: Runtime) -> str:
+    if not runtime.salesforce_url:
         return "set SALESFORCE_INSTANCE_URL (or --salesforce) and credentials"
     return (
         "check SALESFORCE_INSTANCE_URL and the credentials (SALESFORCE_SESSION_ID with "

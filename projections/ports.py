@@ -1,8 +1,9 @@
 """The ports the sync needs from the outside world, named in our words.
 
-Adapters implement them (`adapters/salesforce.py` on simple-salesforce); unit tests
+Adapters implement them (`adapters/salesforce/` on simple-salesforce); unit tests
 subclass them with fakes that record what they were asked. No vendor type crosses
-these signatures.
+these signatures. The org's ports are Protocols, so one gateway can be typed as all
+of them at once (`adapters.bootstrap.OrgGateway`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from uuid import UUID
 
 from domain.errors import ActivitySyncError
@@ -83,7 +85,7 @@ class OrgRecord:
     created_by_id: str | None
 
 
-class DirectoryLookup(ABC):
+class DirectoryLookup(Protocol):
     """Who is who in the org: people, their accounts, opportunities, roles, users (R5, R10)."""
 
     @abstractmethod
@@ -91,7 +93,7 @@ class DirectoryLookup(ABC):
         """Facts for many activities at once: one query per object type per chunk (R24)."""
 
 
-class TaskWriter(ABC):
+class TaskWriter(Protocol):
     """Carries planned records out in the org, idempotently by sync key (R20, R24)."""
 
     @abstractmethod
@@ -107,7 +109,7 @@ class TaskWriter(ABC):
         """The records the org holds for these sync keys, with their relations."""
 
 
-class OrgProbe(ABC):
+class OrgProbe(Protocol):
     """Reads what the org is: its shared-activities setting and its API usage (R17, R25)."""
 
     @abstractmethod
@@ -117,6 +119,14 @@ class OrgProbe(ABC):
     @abstractmethod
     def api_usage(self) -> ApiUsage:
         """The latest known daily usage (from the last response, or /limits)."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """Work other workers hold: how many activities, and the earliest end of their leases."""
+
+    count: int
+    first_expiry: float | None
 
 
 class WorkQueue(ABC):
@@ -145,6 +155,10 @@ class WorkQueue(ABC):
     @abstractmethod
     def pending_count(self) -> int:
         """Activities with work left (leased or not)."""
+
+    @abstractmethod
+    def held_by_others(self, owner: str) -> Held:
+        """Pending activities that other workers hold now, and when the first lease runs out."""
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from adapters.cli.audit import explain_document
 from adapters.store.persistence import open_app
+from adapters.views.documents import explain_document
 from adapters.views.task_view import catch_up, view_engine
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact

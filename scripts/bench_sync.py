@@ -25,7 +25,7 @@ from typing import Any
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Runtime, build
 from adapters.input.ingest import ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
@@ -208,7 +208,7 @@ def used(org: LocalOrg) -> int:
     return int(daily["Max"]) - int(daily["Remaining"])
 
 
-def ingest(engine: Engine, activities: list[dict[str, Any]]) -> float:
+def ingest(engine: Runtime, activities: list[dict[str, Any]]) -> float:
     started = time.perf_counter()
     lines = "".join(json.dumps(a) + "\n" for a in activities).encode()
     report = ingest_stream(engine.app, io.BytesIO(lines), "bench")

@@ -14,9 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from adapters.cli.main import Config
+from adapters.cli.config import Config
 from adapters.input.ingest import IngestReport, ingest_stream
-from adapters.store.persistence import open_app
 from adapters.views.rejections import KeptLine, newest_rejections
 from domain.errors import BadInput
 
@@ -36,12 +35,8 @@ def ingest(ctx: click.Context, file: str, as_json: bool, chunk: int) -> None:
     2 when any line was rejected or FILE cannot be read.
     """
     config: Config = ctx.obj
-    with _opened(file) as (stream, source):
-        app = open_app(config.store)
-        try:
-            report = ingest_stream(app, stream, source, chunk=chunk)
-        finally:
-            app.close()
+    with _opened(file) as (stream, source), config.runtime() as runtime:
+        report = ingest_stream(runtime.app, stream, source, chunk=chunk)
     if as_json:
         click.echo(orjson.dumps(report.to_dict()).decode())
     else:
@@ -60,11 +55,8 @@ def rejected(config: Config, as_json: bool, limit: int) -> None:
     """List kept bad input lines (newest ingest first) with line, field, reason and raw text."""
     if limit < 0:
         raise BadInput("--limit must be 0 (all) or more")
-    app = open_app(config.store)
-    try:
-        kept = newest_rejections(app, limit or None)
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        kept = newest_rejections(runtime.app, limit or None)
     if as_json:
         document = {"total": kept.total, "rejected": [line.to_dict() for line in kept.lines]}
         click.echo(orjson.dumps(document).decode())

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 import click
 
+from adapters.cli.config import Config
 from domain.errors import ActivitySyncError
-
-
-@dataclass
-class Config:
-    """What the root command was told; each command builds what it needs from it."""
-
-    store: str
-    salesforce: str | None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

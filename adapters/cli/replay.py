@@ -15,12 +15,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Runtime, build
 from adapters.cli import replay_render as render
-from adapters.cli.main import Config
-from adapters.salesforce import open_gateway
-from adapters.store.persistence import open_app
+from adapters.cli.config import Config
 from domain.errors import BadInput, ConfigurationError, NotFound
+from projections.application import ActivitySyncApp
 from projections.worker import WorkerOptions
 from replay.apply import apply_plan
 from replay.making import PlanRequest, make_plan
@@ -93,43 +92,43 @@ def plan_command(
         moment = parse_since(since) if since else None
     except ValueError as error:
         raise BadInput(f"--since: {error}") from None
-    with _engine(config) as engine:
-        _require_known(engine, activity_ids)
+    with config.runtime() as runtime:
+        _require_known(runtime, activity_ids)
         try:
-            events = 0 if activity_ids else engine.app.recorder.max_notification_id() or 0
+            events = 0 if activity_ids else runtime.app.recorder.max_notification_id() or 0
             processes = parse_workers(workers, events)
         except ValueError as error:
             raise BadInput(f"--workers: {error}") from None
         reader, factory = None, None
         if not no_org:
             try:
-                observe_org(engine.app, engine.gateway())
+                observe_org(runtime.app, runtime.gateway())
             except ConfigurationError as error:
                 raise ConfigurationError(f"{error} (or plan without the org: --no-org)") from None
-            settings = engine.app.settings()
+            settings = runtime.app.settings()
             shared = bool(settings.org_shared_activities)
-            reader = org_reader(engine.gateway(), shared)
+            reader = org_reader(runtime.gateway(), shared)
             factory = partial(
                 _gateway_reader,
-                engine.salesforce_url,
-                dict(engine.env),
+                runtime.salesforce_url,
+                dict(runtime.env),
                 settings.external_id_field,
                 settings.api_budget_percent,
                 shared,
             )
         request = PlanRequest(
-            settings=target_settings(engine.app, settings_version),
+            settings=target_settings(runtime.app, settings_version),
             since=moment,
             activity_ids=activity_ids,
             reader=reader,
             chunk_size=chunk_size,
             skew=timedelta(seconds=clock_skew),
-            workers=Workers(processes, partial(open_app, engine.location.url), factory),
+            workers=Workers(processes, partial(_planning_app, runtime.location.url), factory),
         )
         shown: list[ActivityDiff] = []
         keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731
         with _plan_path(out) as path, _progress("planning", None, as_json) as tick:
-            header, _ = make_plan(engine.app, request, path, tick, keep)
+            header, _ = make_plan(runtime.app, request, path, tick, keep)
             if as_json:
                 sys.stdout.buffer.write(Path(path).read_bytes())
                 return
@@ -163,28 +162,28 @@ def apply_command(
     if chunk_size < 1 or sync_chunk_size < 1:
         raise BadInput("--chunk-size and --sync-chunk-size must be at least 1")
     header = read_header(plan_file)
-    with _engine(config) as engine:
+    with config.runtime() as runtime:
         reader = None
         if header["basis"].get("org_read"):
             shared = bool(header["settings"].get("org_shared_activities"))
-            reader = org_reader(engine.gateway(), shared)
+            reader = org_reader(runtime.gateway(), shared)
         total = int(header["totals"]["changed"])
         with _progress("applying", total, as_json) as tick:
-            result = apply_plan(engine.app, plan_file, reader, force, tick, chunk_size)
+            result = apply_plan(runtime.app, plan_file, reader, force, tick, chunk_size)
         options = WorkerOptions(chunk_size=sync_chunk_size)
-        summary = engine.worker(options).run() if run_sync else None
+        summary = (
+            runtime.sync_round(runtime.worker(options), wait=False, rules=False).summary
+            if run_sync
+            else None
+        )
     render.apply_report(result, summary, as_json)
     if summary is not None and (summary.records_failed or summary.paused == "org_unavailable"):
         raise SystemExit(1)
 
 
-@contextmanager
-def _engine(config: Config) -> Iterator[Engine]:
-    engine = build(config.store, config.salesforce)
-    try:
-        yield engine
-    finally:
-        engine.close()
+def _planning_app(store_url: str) -> ActivitySyncApp:
+    """The application inside a planning worker process (it closes it when done)."""
+    return build(store_url).app
 
 
 def _gateway_reader(
@@ -195,14 +194,18 @@ def _gateway_reader(
     org_shared: bool,
 ) -> OrgReader:
     """A reader on a gateway of its own, built inside a planning worker process."""
-    gateway = open_gateway(
-        salesforce_url, env, external_id_field=external_id_field, budget_percent=budget_percent
+    runtime = build(
+        None,
+        salesforce_url,
+        env,
+        external_id_field=external_id_field,
+        budget_percent=budget_percent,
     )
-    return org_reader(gateway, org_shared)
+    return org_reader(runtime.gateway(), org_shared)
 
 
-def _require_known(engine: Engine, activity_ids: tuple[str, ...]) -> None:
-    missing = [i for i in activity_ids if engine.app.activity(i) is None]
+def _require_known(runtime: Runtime, activity_ids: tuple[str, ...]) -> None:
+    missing = [i for i in activity_ids if runtime.app.activity(i) is None]
     if missing:
         raise NotFound("no activity with id " + ", ".join(repr(i) for i in missing))
 

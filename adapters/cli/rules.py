@@ -12,12 +12,9 @@ import orjson
 from rich.console import Console
 from rich.text import Text
 
-from adapters.cli.main import Config
+from adapters.cli.config import Config
 from adapters.notices.queue import SqlNoticeQueue
-from adapters.notices.run import notifier_for
 from adapters.notices.sender import SECRET_ENV, rules_secret
-from adapters.store.persistence import locate, open_app
-from adapters.store.sql import engine_for
 from domain.errors import BadInput, ConfigurationError
 from domain.rule_conditions import ConditionError
 from domain.rules import WHEN, check_rule
@@ -46,11 +43,8 @@ def add(config: Config, name: str, when: str, where: str, url: str, added_by: st
         check_rule(name, when, where, url)
     except ConditionError as error:
         raise BadInput(f"bad --where condition: {error}\n{_indent(error.pointer())}") from None
-    app = open_app(config.store)
-    try:
-        add_rule(app, name, when, where, url, added_by or _who())
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        add_rule(runtime.app, name, when, where, url, added_by or _who())
     click.echo(f"rule {name} added: Tasks written from now on are judged")
     if not (os.environ.get(SECRET_ENV) or os.environ.get(f"{SECRET_ENV}_FILE")):
         click.echo(f"note: notices wait until {SECRET_ENV} is set (it signs them)", err=True)
@@ -61,13 +55,9 @@ def add(config: Config, name: str, when: str, where: str, url: str, added_by: st
 @click.pass_obj
 def list_(config: Config, as_json: bool) -> None:
     """Every rule with its condition, its URL and how its notices went."""
-    location = locate(config.store)
-    app = open_app(config.store)
-    try:
-        found = sorted(load_rules(app).rules.values(), key=lambda rule: rule.name)
-        counts = SqlNoticeQueue(engine_for(location)).counts_by_rule()
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        found = sorted(load_rules(runtime.app).rules.values(), key=lambda rule: rule.name)
+        counts = SqlNoticeQueue(runtime.views).counts_by_rule()
     document = {
         "rules": [
             {**rule.to_dict(), "notices": _counts(counts.get(rule.name, {}))} for rule in found
@@ -85,11 +75,8 @@ def list_(config: Config, as_json: bool) -> None:
 @click.pass_obj
 def remove(config: Config, name: str, removed_by: str | None) -> None:
     """Remove rule NAME; its notices not yet delivered are not sent."""
-    app = open_app(config.store)
-    try:
-        remove_rule(app, name, removed_by or _who())
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        remove_rule(runtime.app, name, removed_by or _who())
     click.echo(f"rule {name} removed")
 
 
@@ -104,12 +91,8 @@ def deliver(config: Config, as_json: bool, everything: bool) -> None:
             f"{SECRET_ENV} is not set: set it (or {SECRET_ENV}_FILE) to the secret "
             "the receivers verify signatures with"
         )
-    location = locate(config.store)
-    app = open_app(config.store)
-    try:
-        report = notifier_for(app, location, os.environ).run(due_only=not everything)
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        report = runtime.notifier().run(due_only=not everything)
     if as_json:
         click.echo(orjson.dumps(asdict(report)).decode())
     else:

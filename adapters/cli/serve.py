@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from adapters.cli.main import Config
+from adapters.cli.config import Config
 from adapters.web.config import DEFAULT_MAX_BODY, check_can_serve, from_env, is_loopback
 from domain.errors import BadInput
 

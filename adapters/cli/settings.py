@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -12,11 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from adapters.cli.main import Config
-from adapters.store.persistence import open_app
-from domain.settings import SETTABLE, OrgSettings, Settings, parse_setting
-
-OBSERVED_KEY = "org_shared_activities"
+from adapters.cli.config import Config
+from adapters.views.documents import history_rows, show_document
+from domain.settings import parse_setting
 
 
 @click.group("settings")
@@ -29,12 +26,10 @@ def settings() -> None:
 @click.pass_obj
 def show(config: Config, as_json: bool) -> None:
     """Every setting with its value, the settings version, and whether sharing is in effect."""
-    app = open_app(config.store)
-    try:
+    with config.runtime() as runtime:
+        app = runtime.app
         current = app.settings()
         rows = history_rows(app.settings_history())
-    finally:
-        app.close()
     document = show_document(current, rows)
     if as_json:
         click.echo(orjson.dumps(document).decode())
@@ -51,12 +46,10 @@ def set_(config: Config, key: str, value: str, changed_by: str | None) -> None:
     """Change KEY to VALUE (lists are comma-separated: `settings set excluded a.example,b@c.example`)."""
     key = key.strip().replace("-", "_")
     parse_setting(key, value)  # refuses bad keys and values before the store is touched
-    app = open_app(config.store)
-    try:
+    with config.runtime() as runtime:
+        app = runtime.app
         before = app.settings()
         after = app.change_setting(key, value, changed_by or _who())
-    finally:
-        app.close()
     old, new = _shown(getattr(before, key)), _shown(getattr(after, key))
     if old == new:
         click.echo(f"{key} is already {new}; nothing changed (settings version {after.version})")
@@ -69,11 +62,8 @@ def set_(config: Config, key: str, value: str, changed_by: str | None) -> None:
 @click.pass_obj
 def history(config: Config, as_json: bool) -> None:
     """Every settings version: when, what changed, by whom or observed from where (R16, R17)."""
-    app = open_app(config.store)
-    try:
-        rows = history_rows(app.settings_history())
-    finally:
-        app.close()
+    with config.runtime() as runtime:
+        rows = history_rows(runtime.app.settings_history())
     if as_json:
         click.echo(orjson.dumps({"versions": rows}).decode())
         return
@@ -81,53 +71,6 @@ def history(config: Config, as_json: bool) -> None:
 
 
 # Shaping (pure) ------------------------------------------------------------------------
-
-
-def history_rows(events: Iterable[Any]) -> list[dict[str, Any]]:
-    """One row per settings version, with the value before and after the change."""
-    values = Settings().to_dict()
-    rows = []
-    for event in events:
-        key, new, by = _change_of(event)
-        old = values.get(key) if key else None
-        if key:
-            values[key] = new
-        rows.append(
-            {
-                "version": event.originator_version,
-                "at": event.timestamp.isoformat(timespec="seconds"),
-                "event": type(event).__name__,
-                "key": key,
-                "old": old,
-                "new": new,
-                "by": by,
-            }
-        )
-    return rows
-
-
-def _change_of(event: Any) -> tuple[str | None, Any, str]:
-    if isinstance(event, OrgSettings.Changed):
-        return event.key, event.value, event.changed_by
-    if isinstance(event, OrgSettings.SharedActivitiesObserved):
-        return OBSERVED_KEY, event.enabled, f"observed in the org ({event.source})"
-    if isinstance(event, OrgSettings.Created):
-        return None, None, "-"
-    return None, None, type(event).__name__
-
-
-def show_document(current: Settings, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    data = current.to_dict()
-    defaults = Settings().to_dict()
-    observed = next((row for row in reversed(rows) if row["key"] == OBSERVED_KEY), None)
-    return {
-        "version": current.version,
-        "settings": {key: data[key] for key in SETTABLE},
-        "defaults": {key: defaults[key] for key in SETTABLE},
-        "shared_activities_in_effect": current.shared_in_effect,
-        "org_shared_activities": current.org_shared_activities,
-        "org_observed": {"at": observed["at"], "by": observed["by"]} if observed else None,
-    }
 
 
 def _shown(value: Any) -> str:

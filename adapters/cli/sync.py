@@ -11,26 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adapters.bootstrap import Engine, build
-from adapters.cli.main import Config
+from adapters.bootstrap import Runtime
+from adapters.cli.config import Config
 from adapters.cli.rules import print_report
-from adapters.notices.run import notify_after_sync
-from adapters.store.work_queue import SqlWorkQueue
 from domain.errors import BadInput
+from projections.ports import Held
+from projections.sync_round import SyncRound
 from projections.worker import SyncSummary, SyncWorker, WorkerOptions
-
-_POLL_SECONDS = 0.25
-_COUNTS = (
-    "activities",
-    "resolved",
-    "tasks_written",
-    "events_written",
-    "records_failed",
-    "records_deferred",
-    "deleted",
-    "replanned",
-    "api_calls",
-)
 
 
 @click.command()
@@ -79,74 +66,38 @@ def sync(
     options = WorkerOptions(chunk_size=chunk_size, lease_seconds=lease_seconds)
     if worker_id:
         options.owner = worker_id
-    engine = build(config.store, config.salesforce)
-    try:
-        worker = engine.worker(options)
+    with config.runtime() as runtime:
+        worker = runtime.worker(options)
         while True:
-            summary = _run_once(worker, engine.queue(), quiet=as_json)
-            if wait and not follow:
-                summary = _wait_for_others(worker, engine.queue(), summary, quiet=as_json)
-            _report(summary, as_json)
-            _run_rules(engine, quiet=as_json)
+            done = _round(runtime, worker, wait=wait and not follow, quiet=as_json)
+            _report(done.summary, as_json)
+            if done.rules is not None and not as_json:
+                print_report(done.rules, Console())
             if not follow:
                 break
             time.sleep(interval)
-    finally:
-        engine.close()
-    if summary.paused == "org_unavailable" or summary.records_failed:
+    if done.summary.paused == "org_unavailable" or done.summary.records_failed:
         raise SystemExit(1)
 
 
-def _wait_for_others(
-    worker: SyncWorker, queue: SqlWorkQueue, summary: SyncSummary, quiet: bool
-) -> SyncSummary:
-    """Until no other worker holds pending work: wait, and take over leases that run out."""
-    told = 0
-    while not summary.paused:
-        held = queue.held_by_others(worker.options.owner)
-        if not held.count or held.first_expiry is None:
-            break
-        if held.count != told and not quiet:
-            until = time.strftime("%H:%M:%S", time.localtime(held.first_expiry))
-            click.echo(
-                f"waiting for {held.count} activities other workers hold "
-                f"(the first lease runs out at {until})",
-                err=True,
-            )
-            told = held.count
-        pause = held.first_expiry - time.time()
-        if pause > 0:
-            time.sleep(min(pause, _POLL_SECONDS))
-        else:
-            summary = _added(summary, worker.run())
-    # What the others settled since this worker's last claim is no longer pending.
-    summary = dataclasses.replace(summary, pending=queue.pending_count())
-    return summary
+def _waiting(held: Held) -> None:
+    until = time.strftime("%H:%M:%S", time.localtime(held.first_expiry))
+    click.echo(
+        f"waiting for {held.count} activities other workers hold "
+        f"(the first lease runs out at {until})",
+        err=True,
+    )
 
 
-def _added(first: SyncSummary, then: SyncSummary) -> SyncSummary:
-    """Two runs as one: counts add up; pending and any pause are the later run's."""
-    total = dataclasses.replace(then, failures=dict(first.failures))
-    for name in _COUNTS:
-        setattr(total, name, getattr(first, name) + getattr(then, name))
-    for code, count in then.failures.items():
-        total.failures[code] = total.failures.get(code, 0) + count
-    return total
-
-
-def _run_rules(engine: Engine, quiet: bool) -> None:
-    """Rules (R26): judge the Tasks just written and post their notices; free while none exist."""
-    report = notify_after_sync(engine.app, engine.location, engine.env)
-    if report is not None and not quiet:
-        print_report(report, Console())
-
-
-def _run_once(worker: SyncWorker, queue: SqlWorkQueue, quiet: bool) -> SyncSummary:
+def _round(runtime: Runtime, worker: SyncWorker, wait: bool, quiet: bool) -> SyncRound:
+    """One sync round, with a progress bar on a terminal."""
+    waiting = None if quiet else _waiting
+    queue = runtime.queue()
     queue.catch_up()
     total = queue.pending_count()
     console = Console(stderr=True)
     if quiet or not total or not console.is_terminal:
-        return worker.run()
+        return runtime.sync_round(worker, wait=wait, waiting=waiting)
     columns = (
         TextColumn("syncing"),
         BarColumn(),
@@ -155,7 +106,12 @@ def _run_once(worker: SyncWorker, queue: SqlWorkQueue, quiet: bool) -> SyncSumma
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("sync", total=total)
-        return worker.run(progress=lambda s: progress.update(task, completed=s.activities))
+        return runtime.sync_round(
+            worker,
+            wait=wait,
+            waiting=waiting,
+            progress=lambda s: progress.update(task, completed=s.activities),
+        )
 
 
 def _report(summary: SyncSummary, as_json: bool) -> None:

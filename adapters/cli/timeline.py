@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -11,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from adapters.cli.main import Config
-from adapters.salesforce import TimelineEntry, open_gateway
+from adapters.cli.config import Config
+from adapters.salesforce import TimelineEntry
 from domain.errors import BadInput
 
 
@@ -36,8 +35,8 @@ def timeline(config: Config, email: str, as_json: bool, external_id_field: str) 
     address = email.strip()
     if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
         raise BadInput(f"not an email address: {email!r}")
-    gateway = open_gateway(config.salesforce, os.environ, external_id_field=external_id_field)
-    entries = gateway.timeline(address)
+    with config.runtime(external_id_field=external_id_field) as runtime:
+        entries = runtime.gateway().timeline(address)
     if as_json:
         document = {"email": address, "records": [as_dict(e) for e in entries]}
         click.echo(orjson.dumps(document).decode())

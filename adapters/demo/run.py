@@ -11,12 +11,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Runtime, build
 from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, Sample, build_sample
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import load_seed, seed
-from adapters.store.sql import engine_for
 from projections.worker import SyncSummary
 
 
@@ -54,30 +53,27 @@ def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoR
         f"{len(sample.contacts)} contacts, {len(sample.leads)} leads, {len(sample.users)} users."
     )
     store_url = f"sqlite:///{folder / 'store.db'}"
-    engine = build(store_url, org.instance_url, env=org.environment())
-    try:
-        engine.app.change_setting("internal_domains", OUR_DOMAIN, "demo")
-        engine.app.change_setting("excluded", EXCLUDED_DOMAIN, "demo")
-        report = _ingest(engine, folder, sample)
+    with build(store_url, org.instance_url, env=org.environment()) as runtime:
+        runtime.app.change_setting("internal_domains", OUR_DOMAIN, "demo")
+        runtime.app.change_setting("excluded", EXCLUDED_DOMAIN, "demo")
+        report = _ingest(runtime, folder, sample)
         console.print(
             f"Ingested {report.accepted} activities; {len(report.rejected)} bad line kept "
             "for review (activity-sync rejected)."
         )
-        summary = engine.worker().run()
+        summary = runtime.sync_round(runtime.worker()).summary
         tasks, events = _read_back(org)
-        explained = _explain_first_shared(engine, tasks)
-    finally:
-        engine.close()
+        explained = _explain_first_shared(runtime, tasks)
     _print(console, summary, tasks, events, explained, store_url)
     return DemoResult(folder, store_url, report, summary, tasks, events, explained)
 
 
-def _ingest(engine: Engine, folder: Path, sample: Sample) -> IngestReport:
+def _ingest(runtime: Runtime, folder: Path, sample: Sample) -> IngestReport:
     lines = [json.dumps(a) for a in sample.activities] + sample.bad_lines
     path = folder / "activities.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with path.open("rb") as stream:
-        return ingest_stream(engine.app, stream, f"file:{path.name}")
+        return ingest_stream(runtime.app, stream, f"file:{path.name}")
 
 
 def _read_back(org: LocalOrg) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -92,13 +88,13 @@ def _read_back(org: LocalOrg) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     return tasks, events
 
 
-def _explain_first_shared(engine: Engine, tasks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    from adapters.cli.audit import explain_document
+def _explain_first_shared(runtime: Runtime, tasks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    from adapters.views.documents import explain_document
 
     shared = next((t for t in tasks if (t.get("WhoCount") or 0) > 1), None)
     if shared is None:
         return None
-    return explain_document(engine.app, engine_for(engine.location), shared["Id"])
+    return explain_document(runtime.app, runtime.views, shared["Id"])
 
 
 def _print(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -34,7 +33,7 @@ from adapters.store.persistence import CREATION_LOCK
 from adapters.store.positions import advance_position, position_table, read_position
 from adapters.store.sql import create_missing_tables, insert_ignoring_existing
 from projections.application import ActivitySyncApp
-from projections.ports import WorkQueue
+from projections.ports import Held, WorkQueue
 
 TRACKING_NAME = "work_queue"
 NEEDS_WORKER = (
@@ -61,14 +60,6 @@ work_tracking = position_table("work_tracking", metadata)
 def _key(originator_id: UUID | str) -> str:
     """An activity's row key: its aggregate id as 32 hex digits."""
     return originator_id.hex if isinstance(originator_id, UUID) else UUID(originator_id).hex
-
-
-@dataclass(frozen=True)
-class Held:
-    """Work other workers hold: how many activities, and the earliest end of their leases."""
-
-    count: int
-    first_expiry: float | None
 
 
 class SqlWorkQueue(WorkQueue):

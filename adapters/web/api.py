@@ -8,9 +8,8 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from adapters.cli.audit import explain_document, stats_for
-from adapters.cli.settings import history_rows, show_document
 from adapters.views import address_index
+from adapters.views.documents import explain_document, history_rows, show_document, stats_for
 from adapters.views.rejections import newest_rejections
 from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, webhook

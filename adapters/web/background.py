@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.errors import ActivitySyncError
+from projections.notifier import NotifyReport
 from projections.ports import ApiUsage, OrgProbe, SharedActivitiesState
+from projections.sync_round import sync_round
 from projections.worker import SyncSummary, SyncWorker
 
 log = logging.getLogger("activity_sync.console")
@@ -52,7 +54,10 @@ class WorkerStatus:
 
 
 class BackgroundSync:
-    """Runs `SyncWorker.run(max_chunks=1)` while work is ready, sleeping `interval` otherwise."""
+    """Runs a one-chunk sync round while work is ready, sleeping `interval` otherwise.
+
+    The round is `projections.sync_round`, as `sync` runs it: `after_round` is the rules
+    step (R26), judged after each round's writes."""
 
     def __init__(
         self,
@@ -60,7 +65,7 @@ class BackgroundSync:
         ready: Callable[[], int],
         interval: float = 10.0,
         stop_timeout: float = 120.0,
-        after_round: Callable[[], object] | None = None,
+        after_round: Callable[[], NotifyReport | None] | None = None,
     ) -> None:
         self._make_worker = make_worker
         self._after_round = after_round or (lambda: None)
@@ -137,9 +142,8 @@ class BackgroundSync:
             self._set(state="idle", last_round_at=_now())
             return self.interval
         self._set(state="syncing")
-        summary = worker.run(max_chunks=1)
+        summary = sync_round(worker, self._after_round, wait=False, max_chunks=1).summary
         self._record(summary)
-        self._after_round()  # rules judge what was just written (R26), as `sync` does
         if summary.paused or self._stopping.is_set():
             return self.interval
         return 0.0 if self._ready() else self.interval

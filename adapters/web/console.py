@@ -1,4 +1,4 @@
-"""The console's parts wired together: the engine, the background sync, replay plans, the health document."""
+"""The console's parts wired together: the runtime, the background sync, replay plans, the health document."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine as SqlEngine
 
-from adapters.bootstrap import Engine, build
-from adapters.cli.audit import stats_for
-from adapters.cli.settings import history_rows, show_document
-from adapters.notices.run import notify_after_sync
-from adapters.store.sql import engine_for
+from adapters.bootstrap import Runtime, build
+from adapters.views.documents import history_rows, show_document, stats_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
 from adapters.web.config import ConsoleConfig
@@ -29,7 +26,7 @@ from projections.worker import WorkerOptions
 class Console:
     """Everything a request needs; one per running console."""
 
-    engine: Engine
+    runtime: Runtime
     config: ConsoleConfig
     keys: Keys
     sync: BackgroundSync | DisabledSync
@@ -37,19 +34,19 @@ class Console:
 
     @property
     def app(self) -> ActivitySyncApp:
-        return self.engine.app
+        return self.runtime.app
 
     @property
     def views(self) -> SqlEngine:
-        return engine_for(self.engine.location)
+        return self.runtime.views
 
     @property
     def has_org(self) -> bool:
-        return bool(self.engine.salesforce_url)
+        return bool(self.runtime.salesforce_url)
 
     def close(self) -> None:
         self.sync.stop()
-        self.engine.close()
+        self.runtime.close()
 
 
 def open_console(
@@ -58,38 +55,38 @@ def open_console(
     salesforce: str | None = None,
     env: Mapping[str, str] | None = None,
     worker: bool = True,
-    engine: Engine | None = None,
+    runtime: Runtime | None = None,
 ) -> Console:
-    """Build the engine and the console around it (nothing is started yet)."""
-    engine = engine or build(store, salesforce, env)
-    engine.queue()  # creates the queue's tables, read by the health page
-    org_engine: list[Engine] = []
+    """Build the runtime and the console around it (nothing is started yet)."""
+    runtime = runtime or build(store, salesforce, env)
+    runtime.queue()  # creates the queue's tables, read by the health page
+    org_runtime: list[Runtime] = []
 
     def replay_gateway() -> Any:
         # Replay gets its own gateway: the background worker's is busy in its own thread.
-        if not org_engine:
-            org_engine.append(
-                build(engine.location.url, engine.salesforce_url, engine.env, app=engine.app)
+        if not org_runtime:
+            org_runtime.append(
+                build(runtime.location.url, runtime.salesforce_url, runtime.env, app=runtime.app)
             )
-        return org_engine[0].gateway()
+        return org_runtime[0].gateway()
 
     folder = config.plans_dir or Path(tempfile.mkdtemp(prefix="activity-sync-plans-"))
-    plans = PlanStore(Path(folder), replay_gateway if engine.salesforce_url else None)
+    plans = PlanStore(Path(folder), replay_gateway if runtime.salesforce_url else None)
     sync: BackgroundSync | DisabledSync = DisabledSync()
     if worker:
         sync = BackgroundSync(
-            lambda: engine.worker(WorkerOptions(chunk_size=config.chunk_size)),
-            lambda: backlog(engine).ready,
+            lambda: runtime.worker(WorkerOptions(chunk_size=config.chunk_size)),
+            lambda: backlog(runtime).ready,
             interval=config.worker_interval,
-            after_round=lambda: notify_after_sync(engine.app, engine.location, engine.env),
+            after_round=runtime.notify,
         )
-    return Console(engine, config, Keys(config.admin_token), sync, plans)
+    return Console(runtime, config, Keys(config.admin_token), sync, plans)
 
 
-def backlog(engine: Engine) -> queries.Backlog:
+def backlog(runtime: Runtime) -> queries.Backlog:
     """The queue caught up with the log, then counted."""
-    engine.queue().catch_up()
-    return queries.backlog(engine_for(engine.location))
+    runtime.queue().catch_up()
+    return queries.backlog(runtime.views)
 
 
 def health_document(console: Console) -> dict[str, Any]:
@@ -102,7 +99,7 @@ def health_document(console: Console) -> dict[str, Any]:
     codes = queries.failure_codes(views)
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "backlog": backlog(console.engine).to_dict(),
+        "backlog": backlog(console.runtime).to_dict(),
         "synced_today": {"since": since.isoformat(), **queries.written_since(views, since)},
         "avoided_by_sharing": {
             **stats["avoided_by_sharing"],

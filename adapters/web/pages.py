@@ -9,9 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from adapters.cli.audit import explain_document
-from adapters.cli.settings import history_rows, show_document
 from adapters.views import address_index
+from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, story
 from adapters.web.console import Console, health_document

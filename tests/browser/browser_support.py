@@ -95,7 +95,7 @@ def serving(folder: Path) -> Iterator[Site]:
         console = open_console(config, store_url, org.instance_url, env=org.environment())
         with _server(create_app(console)) as url:
             yield Site(url, org, console)
-        console.engine.close()
+        console.runtime.close()
     finally:
         org.stop()
 

@@ -11,7 +11,7 @@ import pytest
 from audit_support import Org, Store, open_store, plan_activity, planned_activity, sent, write_all
 from jsonschema import Draft202012Validator
 
-from adapters.cli.audit import explain_document
+from adapters.views.documents import explain_document
 from domain.errors import NotFound
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "explain-schema.json").read_text())

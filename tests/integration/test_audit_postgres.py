@@ -8,7 +8,7 @@ import pytest
 from audit_support import Store, first_part, second_part, store_at
 from conftest_postgres import postgres_store_url  # noqa: F401  (the fixture)
 
-from adapters.cli.audit import explain_document, stats_for
+from adapters.views.documents import explain_document, stats_for
 from adapters.views.queries import dump
 from adapters.views.task_view import catch_up, rebuild
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from audit_support import Store, first_part, open_store, second_part
 
-from adapters.cli.audit import stats_for
+from adapters.views.documents import stats_for
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from typing import Any
 
 from simple_salesforce.exceptions import SalesforceError
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Runtime, build
 from adapters.local_org.launcher import LocalOrg
 from adapters.local_org.seed import load_seed, seed
 from adapters.salesforce.gateway import SimpleSalesforceGateway
@@ -128,7 +128,7 @@ class Scene:
 
     # The engine -------------------------------------------------------------------------
 
-    def engine(self, **gateway_options: Any) -> Engine:
+    def engine(self, **gateway_options: Any) -> Runtime:
         """The engine on this scene's store, its gateway retrying without sleeping."""
         gateway = SimpleSalesforceGateway(
             self.org.salesforce(), sleep=lambda _seconds: None, **gateway_options
@@ -136,7 +136,7 @@ class Scene:
         return build(self.store_url, self.org.instance_url, self.org.environment(), gateway=gateway)
 
     @contextmanager
-    def opened(self, **gateway_options: Any) -> Iterator[Engine]:
+    def opened(self, **gateway_options: Any) -> Iterator[Runtime]:
         engine = self.engine(**gateway_options)
         try:
             yield engine

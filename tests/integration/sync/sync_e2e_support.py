@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from adapters.bootstrap import Engine, build
+from adapters.bootstrap import Runtime, build
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg
 from adapters.local_org.seed import load_seed, seed
@@ -192,10 +192,10 @@ class SyncCase:
 class _Closing:
     """`with case.engine() as engine:` closes the engine's store afterwards."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Runtime) -> None:
         self.engine = engine
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Runtime:
         return self.engine
 
     def __exit__(self, *_exc: object) -> None:

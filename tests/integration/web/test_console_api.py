@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from console_support import BEARER, Running, running_console
 
 from adapters.cli.audit import explain_command
-from adapters.cli.main import Config
+from adapters.cli.config import Config
 from adapters.store.work_queue import SqlWorkQueue
 from adapters.views.task_view import catch_up
 from domain.activity import EmailActivity

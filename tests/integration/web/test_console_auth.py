@@ -20,7 +20,7 @@ from console_support import (
 )
 from fastapi.testclient import TestClient
 
-from adapters.cli.main import Config
+from adapters.cli.config import Config
 from adapters.cli.serve import serve
 from adapters.web.config import ConsoleConfig, check_can_serve, is_loopback
 from adapters.web.security import SESSION_COOKIE

@@ -34,7 +34,7 @@ class FakeWorker:
         self.runs: list[int | None] = []
         self.tracker = FakeTracker()
 
-    def run(self, max_chunks: int | None = None) -> SyncSummary:
+    def run(self, progress: Any = None, max_chunks: int | None = None) -> SyncSummary:
         self.runs.append(max_chunks)
         self.backlog[0] -= 1
         return SyncSummary(activities=1, tasks_written=2, pending=self.backlog[0])
@@ -109,10 +109,10 @@ def test_stop_waits_for_the_chunk_in_progress() -> None:
     backlog = [5]
 
     class SlowWorker(FakeWorker):
-        def run(self, max_chunks: int | None = None) -> SyncSummary:
+        def run(self, progress: Any = None, max_chunks: int | None = None) -> SyncSummary:
             started.set()
             release.wait(5)
-            return super().run(max_chunks)
+            return super().run(progress, max_chunks)
 
     worker = SlowWorker(backlog)
     sync = BackgroundSync(lambda: worker, lambda: backlog[0], interval=0.01)
@@ -132,7 +132,7 @@ def test_rules_judge_what_each_round_wrote() -> None:
         lambda: worker,
         lambda: backlog[0],
         interval=30.0,
-        after_round=lambda: judged.append(backlog[0]),
+        after_round=lambda: judged.append(backlog[0]),  # type: ignore[func-returns-value]
     )
     sync.start()
     wait_for(lambda: sync.status()["state"] == "idle" and backlog[0] == 0)

@@ -1,0 +1,19 @@
+"""What the root command was told, and the runtime each command builds from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.bootstrap import Runtime, build
+
+
+@dataclass
+class Config:
+    """The root command's options; each command builds what it needs from them."""
+
+    store: str
+    salesforce: str | None
+
+    def runtime(self, external_id_field: str | None = None) -> Runtime:
+        """The engine on this store and org (`with config.runtime() as runtime:`)."""
+        return build(self.store, self.salesforce, external_id_field=external_id_field)
