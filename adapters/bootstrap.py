@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from adapters.notices import queue as notice_queue
+from adapters.store import work_queue
+from adapters.store.followers import Follower
+from adapters.views import address_index, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import DirectoryLookup, OrgProbe, TaskWriter
@@ -23,6 +27,17 @@ if TYPE_CHECKING:
     from adapters.store.work_queue import SqlWorkQueue
     from projections.notifier import Notifier, NotifyReport
     from projections.ports import Held
+
+
+# The log's followers, in the order of the flow (docs/architecture.md): which events feed
+# which read model or queue. Each is a short handler beside the table it writes;
+# `adapters.store.followers.follow` keeps its position, transaction and retries.
+FOLLOWERS: tuple[Follower, ...] = (
+    work_queue.FOLLOWER,  # Recorded, BatchFormed, BatchRetired, RetryRequested -> work queue
+    task_view.FOLLOWER,  # every event -> the task view (explain, stats, replay's record)
+    notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
+    address_index.FOLLOWER,  # Recorded -> the console's search by address
+)
 
 
 class OrgGateway(DirectoryLookup, TaskWriter, OrgProbe, Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.activity import EmailActivity, activity_uuid
 from domain.model import Activity
 from domain.settings import SETTINGS_ID, OrgSettings, Settings
+from projections.ports import HistoryReader
 
 _OBSERVE_ATTEMPTS = 5
 
@@ -31,6 +32,14 @@ class ActivitySyncApp(Application[UUID]):
 
     name = "ActivitySync"
     log_section_size = 1000
+    history_reader: HistoryReader | None = None  # the store's bulk read, when it has one
+
+    def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
+        """Each aggregate's events, oldest first (absent when none); in one read per chunk
+        where the store allows it, events whose topic is in `skip` then come `Undecoded`."""
+        if self.history_reader is not None:
+            return self.history_reader.events_of(ids, skip)
+        return {i: found for i in ids if (found := list(self.events.get(i)))}
 
     # Activities ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -131,23 +131,19 @@ class Notifier:
     # Judging -----------------------------------------------------------------------------
 
     def judge(self, rules: list[Rule], report: NotifyReport) -> None:
-        start = max(self.queue.position(), min(rule.since for rule in rules)) + 1
-        stop = self.app.recorder.max_notification_id() or 0
-        while start <= stop:
-            section = self.app.notification_log.select(
-                start=start, limit=self.app.log_section_size, stop=stop, topics=(TASK_CREATED,)
-            )
+        """Judge every Task written since the queue's position; notices are saved before it moves."""
+
+        def chunk(written: Sequence[tuple[int, Any]]) -> list[tuple[UUID, str, str]]:
             raised: list[Raise] = []
-            for notification in section:
-                event = self.app.mapper.to_domain_event(notification)
+            for notification_id, event in written:
                 assert isinstance(event, EmailActivity.TaskCreated)
-                due = [rule for rule in rules if notification.id > rule.since]
+                due = [rule for rule in rules if notification_id > rule.since]
                 raised.extend(self._judge_one(event, due))
-                report.tasks_judged += 1
             report.raised += self._save_new(raised)
-            end = section[-1].id if section else stop
-            self.queue.enqueue([(r.notice_id, r.rule, r.sync_key) for r in raised], end)
-            start = end + 1
+            return [(r.notice_id, r.rule, r.sync_key) for r in raised]
+
+        since = min(rule.since for rule in rules)
+        report.tasks_judged += self.queue.judge_new_tasks(since, chunk)
 
     def _judge_one(self, event: EmailActivity.TaskCreated, rules: list[Rule]) -> list[Raise]:
         if not rules:

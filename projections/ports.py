@@ -9,9 +9,9 @@ of them at once (`adapters.bootstrap.OrgGateway`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.errors import ActivitySyncError
@@ -123,10 +123,12 @@ class OrgProbe(Protocol):
 
 @dataclass(frozen=True)
 class Held:
-    """Work other workers hold: how many activities, and the earliest end of their leases."""
+    """Work other workers hold: how many activities, and the earliest end of their leases;
+    and `free`: pending work that is due and that nobody holds (a lease ran out)."""
 
     count: int
     first_expiry: float | None
+    free: int = 0
 
 
 class WorkQueue(ABC):
@@ -158,7 +160,8 @@ class WorkQueue(ABC):
 
     @abstractmethod
     def held_by_others(self, owner: str) -> Held:
-        """Pending activities that other workers hold now, and when the first lease runs out."""
+        """Pending activities that other workers hold now, when the first lease runs out, and
+        how many pending activities are due but held by nobody."""
 
 
 @dataclass(frozen=True)
@@ -180,17 +183,20 @@ class NoticeSender(ABC):
         """One attempt: 2xx delivered; 5xx, 408, 429, time-outs and connection errors retryable."""
 
 
+# A chunk of written Tasks (notification id, TaskCreated event) -> the notices it raised,
+# each as (notice id, rule, sync key).
+JudgeTasks = Callable[[Sequence[tuple[int, Any]]], Sequence[tuple[UUID, str, str]]]
+
+
 class NoticeQueue(ABC):
     """Which rule notices still wait for delivery, and how far the notifier read the log."""
 
     @abstractmethod
-    def position(self) -> int:
-        """The last notification id the notifier has judged (0 before the first run)."""
-
-    @abstractmethod
-    def enqueue(self, notices: Sequence[tuple[UUID, str, str]], position: int) -> None:
-        """Add (notice id, rule, sync key) as pending (known ones stay as they are) and
-        move the position, in one transaction."""
+    def judge_new_tasks(self, since: int, judge: JudgeTasks) -> int:
+        """Hand the Tasks written after the queue's position (and after `since`) to `judge`,
+        a chunk at a time, as (notification id, TaskCreated); add the notices it returns as
+        pending (known ones stay as they are) and move the position past the chunk, in one
+        transaction. Returns how many Tasks were judged."""
 
     @abstractmethod
     def claim(
@@ -207,3 +213,21 @@ class NoticeQueue(ABC):
     @abstractmethod
     def pending_count(self) -> int:
         """Notices not yet delivered nor failed for good."""
+
+
+@dataclass(frozen=True)
+class Undecoded:
+    """An event whose topic the reader was told to skip: only its place in the sequence."""
+
+    originator_id: UUID | str
+    originator_version: int
+    topic: str
+
+
+class HistoryReader(Protocol):
+    """The stored events of many aggregates at once (replay reads hundreds per chunk)."""
+
+    def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
+        """Each aggregate's events, oldest first (aggregates with no events are absent);
+        events whose topic is in `skip` come back `Undecoded`."""
+        ...

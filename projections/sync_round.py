@@ -63,9 +63,16 @@ def _wait_for_others(
     sleep: Callable[[float], None],
 ) -> SyncSummary:
     """Until no other worker holds pending work: wait, and take over leases that run out."""
-    queue, told = worker.queue, 0
+    queue, told, missed = worker.queue, 0, 0
     while not summary.paused:
         held = queue.held_by_others(worker.options.owner)
+        if held.free and missed < 2:  # a lease ran out since the last claim: take that work over
+            taken = worker.run()
+            summary = added(summary, taken)
+            # Taking nothing means another worker took it first (look again), or it cannot be
+            # taken at all: after two misses in a row, stop trying.
+            missed = 0 if taken.activities else missed + 1
+            continue
         if not held.count or held.first_expiry is None:
             break
         if held.count != told and waiting is not None:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.activity import EmailActivity, activity_uuid
 from projections.application import ActivitySyncApp
-from replay.bulk_read import Undecoded, events_of
+from projections.ports import Undecoded
 
 RECORDED = EmailActivity.Recorded.TOPIC
 # Events that change no state replay reads: not decoded, only counted for the version.
@@ -116,7 +116,7 @@ def load(
     app: ActivitySyncApp, ids: Sequence[UUID], upto: dict[str, int] | None = None
 ) -> list[Loaded]:
     """The activities, each projected from its events (up to `upto[id.hex]` when given)."""
-    events = events_of(app, ids, skip=STATELESS)
+    events = app.events_of(ids, skip=STATELESS)
     loaded = []
     for aggregate_id in ids:
         mine = events.get(aggregate_id, [])

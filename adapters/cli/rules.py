@@ -57,7 +57,7 @@ def list_(config: Config, as_json: bool) -> None:
     """Every rule with its condition, its URL and how its notices went."""
     with config.runtime() as runtime:
         found = sorted(load_rules(runtime.app).rules.values(), key=lambda rule: rule.name)
-        counts = SqlNoticeQueue(runtime.views).counts_by_rule()
+        counts = SqlNoticeQueue(runtime.app, runtime.views).counts_by_rule()
     document = {
         "rules": [
             {**rule.to_dict(), "notices": _counts(counts.get(rule.name, {}))} for rule in found

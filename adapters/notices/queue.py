@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from adapters.store.followers import Follower, follow, position
 from adapters.store.leases import claim_rows, lease_columns
-from adapters.store.positions import advance_position, position_table, read_position
+from adapters.store.positions import position_table
 from adapters.store.sql import create_missing_tables, insert_ignoring_existing
+from domain.activity import EmailActivity
 from domain.notices import PENDING
-from projections.ports import NoticeQueue
+from projections.application import ActivitySyncApp
+from projections.ports import JudgeTasks, NoticeQueue
 
 TRACKING_NAME = "rule_notices"
+TASK_CREATED = EmailActivity.TaskCreated.TOPIC
 
 metadata = MetaData()
 rule_notices = Table(
@@ -37,25 +43,48 @@ rule_notices = Table(
 notice_tracking = position_table("rule_notice_tracking", metadata)
 
 
+def create_tables(engine: Engine) -> None:
+    create_missing_tables(engine, metadata.sorted_tables)
+
+
+def _no_judge(app: ActivitySyncApp, connection: Connection, chunk: Sequence[Notification]) -> None:
+    raise RuntimeError("the notices follower runs with the rules' judge (judge_new_tasks)")
+
+
+FOLLOWER = Follower(
+    name=TRACKING_NAME,
+    feeds="rule notices: each written Task judged against the rules (R26)",
+    topics=(TASK_CREATED,),
+    positions=notice_tracking,
+    handle=_no_judge,  # the judge is the notifier's, given with each run
+    prepare=create_tables,
+)
+
+
 class SqlNoticeQueue(NoticeQueue):
     """The queue on SQLite or PostgreSQL; claims are leases, so runs never post the same notice."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, app: ActivitySyncApp, engine: Engine, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.app = app
         self.engine = engine
         self.clock = clock
-        create_missing_tables(engine, metadata.sorted_tables)
+        position(engine, FOLLOWER)  # the tables and the position row exist from here on
 
-    def position(self) -> int:
-        return read_position(self.engine, notice_tracking, TRACKING_NAME)
-
-    def enqueue(self, notices: Sequence[tuple[UUID, str, str]], position: int) -> None:
-        rows = [{"notice_id": n.hex, "rule": r, "sync_key": k} for n, r, k in notices]
-        with self.engine.begin() as connection:
+    def judge_new_tasks(self, since: int, judge: JudgeTasks) -> int:
+        def handle(
+            app: ActivitySyncApp, connection: Connection, chunk: Sequence[Notification]
+        ) -> None:
+            written = [(n.id, app.mapper.to_domain_event(n)) for n in chunk]
+            rows = [{"notice_id": n.hex, "rule": r, "sync_key": k} for n, r, k in judge(written)]
             if rows:
                 connection.execute(
-                    insert_ignoring_existing(self.engine, rule_notices, "notice_id"), rows
+                    insert_ignoring_existing(connection, rule_notices, "notice_id"), rows
                 )
-            advance_position(connection, notice_tracking, TRACKING_NAME, position)
+
+        judging = replace(FOLLOWER, handle=handle, start_after=lambda app: since)
+        return follow(self.app, self.engine, judging).processed
 
     def claim(
         self, owner: str, limit: int, lease_seconds: float, due_only: bool, after: str = ""

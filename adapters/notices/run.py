@@ -25,7 +25,7 @@ def notifier_for(
     if sender is None:
         key = rules_secret(env)
         sender = HttpNoticeSender(key) if key else None
-    return Notifier(app, SqlNoticeQueue(engine_for(location)), sender, options)
+    return Notifier(app, SqlNoticeQueue(app, engine_for(location)), sender, options)
 
 
 def notify_after_sync(

@@ -79,11 +79,16 @@ def locate(url: str | None) -> StoreLocation:
 
 def open_app(url: str | None = None) -> ActivitySyncApp:
     """The application on the store named by `url` (tables are created when missing)."""
+    from adapters.store.history import history_reader
+
     location = locate(url)
     if location.kind != "postgres":
-        return ActivitySyncApp(env=location.env)
-    with creation_lock(location):
-        return ActivitySyncApp(env=location.env)
+        app = ActivitySyncApp(env=location.env)
+    else:
+        with creation_lock(location):
+            app = ActivitySyncApp(env=location.env)
+    app.history_reader = history_reader(app)
+    return app
 
 
 @contextmanager

@@ -1,16 +1,14 @@
-"""How far a SQL view or queue has followed the notification log: one row per follower.
+"""How far a follower has read the notification log: one row per follower.
 
-Shared by the worker's queue and the rules' notice queue. The position only moves
-forward (another process may be further on), and it is written in the same transaction
-as the rows it accounts for.
+A position moves only from the value its mover read (compare and swap), in the same
+transaction as the rows it accounts for: when two processes follow at once, the one
+that loses rolls back and reads on from where the other got to.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 from sqlalchemy.engine import Connection, Engine
-
-from adapters.store.sql import insert_ignoring_existing
 
 
 def position_table(name: str, metadata: MetaData) -> Table:
@@ -32,17 +30,11 @@ def read_position(engine: Engine, table: Table, name: str) -> int:
     return int(found or 0)
 
 
-def advance_position(connection: Connection, table: Table, name: str, position: int) -> None:
-    """Move the follower to `position`, never back; its row is made on first use."""
+def move_position(connection: Connection, table: Table, name: str, old: int, new: int) -> bool:
+    """Move the follower from `old` to `new`; False when it was no longer at `old`."""
     moved = connection.execute(
-        table.update()
-        .where(table.c.name == name)
-        .where(table.c.notification_id < position)
-        .values(notification_id=position)
+        update(table)
+        .where(table.c.name == name, table.c.notification_id == old)
+        .values(notification_id=new)
     )
-    if not moved.rowcount:  # no row yet, or already at or past `position`
-        connection.execute(
-            insert_ignoring_existing(connection, table, "name").values(
-                name=name, notification_id=position
-            )
-        )
+    return moved.rowcount == 1

@@ -21,16 +21,20 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     bindparam,
+    case,
     func,
+    or_,
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from adapters.store.followers import Follower, follow, position
 from adapters.store.leases import claim_rows, lease_columns
 from adapters.store.persistence import CREATION_LOCK
-from adapters.store.positions import advance_position, position_table, read_position
+from adapters.store.positions import position_table
 from adapters.store.sql import create_missing_tables, insert_ignoring_existing
 from projections.application import ActivitySyncApp
 from projections.ports import Held, WorkQueue
@@ -62,6 +66,53 @@ def _key(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else UUID(originator_id).hex
 
 
+def create_tables(engine: Engine) -> None:
+    """Create the queue's tables; several workers may start at once."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            key = {"key": CREATION_LOCK}
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key || current_schema()))"), key
+            )
+            metadata.create_all(connection)
+    else:
+        create_missing_tables(engine, metadata.sorted_tables)
+
+
+def handle(app: ActivitySyncApp, connection: Connection, chunk: Sequence[Notification]) -> None:
+    """New activities join the queue; a newer event that needs the worker makes one pending."""
+    created = [
+        {"activity_id": _key(n.originator_id), "seq": n.id, "seen_version": n.originator_version}
+        for n in chunk
+        if n.topic == NEEDS_WORKER[0]
+    ]
+    changed = [
+        {"a": _key(n.originator_id), "v": n.originator_version}
+        for n in chunk
+        if n.topic != NEEDS_WORKER[0]
+    ]
+    if created:
+        connection.execute(insert_ignoring_existing(connection, work_items, "activity_id"), created)
+    if changed:
+        connection.execute(
+            work_items.update()
+            .where(work_items.c.activity_id == bindparam("a"))
+            .where(work_items.c.seen_version < bindparam("v"))
+            .values(seen_version=bindparam("v"), not_before=0.0),
+            changed,
+        )
+
+
+FOLLOWER = Follower(
+    name=TRACKING_NAME,
+    feeds="the sync worker's queue: which activities have work",
+    topics=NEEDS_WORKER,
+    positions=work_tracking,
+    handle=handle,
+    prepare=create_tables,
+)
+
+
 class SqlWorkQueue(WorkQueue):
     """The queue in the store's own database (SQLite or PostgreSQL)."""
 
@@ -71,72 +122,12 @@ class SqlWorkQueue(WorkQueue):
         self.app = app
         self.engine = engine
         self.clock = clock
-        self._create_tables()
-
-    def _create_tables(self) -> None:
-        """Create the tables and the position row; several workers may start at once."""
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.begin() as connection:
-                key = {"key": CREATION_LOCK}
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:key || current_schema()))"), key
-                )
-                metadata.create_all(connection)
-        else:
-            create_missing_tables(self.engine, metadata.sorted_tables)
-        with self.engine.begin() as connection:
-            advance_position(connection, work_tracking, TRACKING_NAME, 0)
+        position(engine, FOLLOWER)  # the tables and the position row exist from here on
 
     # Following the log ------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        seen = 0
-        stop = self.app.recorder.max_notification_id() or 0
-        start = self._position() + 1
-        while start <= stop:
-            batch = self.app.notification_log.select(
-                start=start, limit=self.app.log_section_size, stop=stop, topics=NEEDS_WORKER
-            )
-            end = batch[-1].id if batch else stop
-            self._apply(batch, end)
-            seen += len(batch)
-            start = end + 1
-            if not batch:
-                break
-        return seen
-
-    def _position(self) -> int:
-        return read_position(self.engine, work_tracking, TRACKING_NAME)
-
-    def _apply(self, notifications: Sequence[Notification], end: int) -> None:
-        created = [
-            {
-                "activity_id": _key(n.originator_id),
-                "seq": n.id,
-                "seen_version": n.originator_version,
-            }
-            for n in notifications
-            if n.topic == NEEDS_WORKER[0]
-        ]
-        changed = [
-            {"a": _key(n.originator_id), "v": n.originator_version}
-            for n in notifications
-            if n.topic != NEEDS_WORKER[0]
-        ]
-        with self.engine.begin() as connection:
-            if created:
-                connection.execute(
-                    insert_ignoring_existing(self.engine, work_items, "activity_id"), created
-                )
-            if changed:
-                connection.execute(
-                    work_items.update()
-                    .where(work_items.c.activity_id == bindparam("a"))
-                    .where(work_items.c.seen_version < bindparam("v"))
-                    .values(seen_version=bindparam("v"), not_before=0.0),
-                    changed,
-                )
-            advance_position(connection, work_tracking, TRACKING_NAME, end)
+        return follow(self.app, self.engine, FOLLOWER).processed
 
     # Leases -------------------------------------------------------------------------------
 
@@ -196,13 +187,16 @@ class SqlWorkQueue(WorkQueue):
         return int(found or 0)
 
     def held_by_others(self, owner: str) -> Held:
-        """Pending activities that other workers hold now, and when the first lease runs out."""
-        pending = work_items.c.seen_version > work_items.c.settled_version
-        query = select(func.count(), func.min(work_items.c.lease_until)).where(
-            pending,
-            work_items.c.lease_until >= self.clock(),
-            work_items.c.lease_owner != owner,
-        )
+        now = self.clock()
+        c = work_items.c
+        pending = c.seen_version > c.settled_version
+        held = and_(c.lease_until >= now, c.lease_owner != owner)
+        free = and_(or_(c.lease_until.is_(None), c.lease_until < now), c.not_before <= now)
+        query = select(
+            func.sum(case((held, 1), else_=0)),
+            func.min(case((held, c.lease_until), else_=None)),
+            func.sum(case((free, 1), else_=0)),
+        ).where(pending)
         with self.engine.connect() as connection:
-            count, first_expiry = connection.execute(query).one()
-        return Held(int(count or 0), first_expiry)
+            count, first_expiry, unheld = connection.execute(query).one()
+        return Held(int(count or 0), first_expiry, int(unheld or 0))

@@ -7,11 +7,14 @@ dropped and rebuilt from the log at any time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, func, select, update
+from eventsourcing.persistence import Notification
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, func, select
 
-from adapters.store.sql import create_missing_tables, dialect_insert, insert_ignoring_existing
+from adapters.store.followers import Follower, follow
+from adapters.store.sql import create_missing_tables, dialect_insert
 from adapters.views import task_view as views
 from adapters.views.tables import activities, tasks, view_tracking
 from domain.activity import EmailActivity
@@ -29,7 +32,6 @@ addresses = Table(
     Column("activity_uuid", String(36), primary_key=True),
     Column("role", String(8), primary_key=True),
 )
-_ready: set[str] = set()
 
 
 def normalise(address: str) -> str:
@@ -50,59 +52,32 @@ def rows_of(event: Any) -> list[dict[str, str]]:
     return [{"address": a, "activity_uuid": uuid, "role": r} for a, r in found]
 
 
-def _prepare(engine: Engine) -> None:
-    if str(engine.url) in _ready:
-        return
+def prepare(engine: Engine) -> None:
+    """The task view's tables (this index shares its tracking table) and the index's own."""
     views.create_tables(engine)
     create_missing_tables(engine, metadata.sorted_tables)
-    with engine.begin() as conn:
-        insert = insert_ignoring_existing(conn, view_tracking, "name")
-        conn.execute(insert.values(name=NAME, notification_id=0))
-    _ready.add(str(engine.url))
 
 
-def _position(engine: Engine) -> int:
-    with engine.connect() as conn:
-        query = select(view_tracking.c.notification_id).where(view_tracking.c.name == NAME)
-        return int(conn.execute(query).scalar_one())
+def handle(app: ActivitySyncApp, connection: Connection, chunk: Sequence[Notification]) -> None:
+    """Index the addresses of the activities recorded in one chunk of the log."""
+    rows = [row for n in chunk for row in rows_of(app.mapper.to_domain_event(n))]
+    if rows:
+        connection.execute(dialect_insert(connection, addresses).on_conflict_do_nothing(), rows)
+
+
+FOLLOWER = Follower(
+    name=NAME,
+    feeds="the console's search by email address",
+    topics=(RECORDED,),
+    positions=view_tracking,
+    handle=handle,
+    prepare=prepare,
+)
 
 
 def catch_up(app: ActivitySyncApp, engine: Engine) -> int:
     """Index every activity recorded after the tracked position; returns how many were read."""
-    _prepare(engine)
-    start, seen = _position(engine) + 1, 0
-    stop = app.recorder.max_notification_id() or 0
-    while start <= stop:
-        batch = app.notification_log.select(
-            start=start, limit=app.log_section_size, stop=stop, topics=[RECORDED]
-        )
-        end = batch[-1].id if batch else stop
-        rows = [row for n in batch for row in rows_of(app.mapper.to_domain_event(n))]
-        try:
-            _apply(engine, start - 1, end, rows)
-        except _Moved:
-            start = _position(engine) + 1
-            continue
-        seen += len(batch)
-        start = end + 1
-    return seen
-
-
-class _Moved(Exception):
-    """Another catch-up advanced the position first; this batch was rolled back."""
-
-
-def _apply(engine: Engine, old: int, new: int, rows: list[dict[str, str]]) -> None:
-    with engine.begin() as conn:
-        moved = conn.execute(
-            update(view_tracking)
-            .where(view_tracking.c.name == NAME, view_tracking.c.notification_id == old)
-            .values(notification_id=new)
-        ).rowcount
-        if moved != 1:
-            raise _Moved
-        if rows:
-            conn.execute(dialect_insert(conn, addresses).on_conflict_do_nothing(), rows)
+    return follow(app, engine, FOLLOWER).processed
 
 
 def search(

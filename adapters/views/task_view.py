@@ -1,31 +1,24 @@
-"""The task view in SQL: caught up from the event log, its position committed with its rows.
+"""The task view in SQL: a follower of the whole event log, its position committed with its rows.
 
-`catch_up` reads the notification log from the tracked position in chunks of
-`log_section_size` (1,000), turns each chunk into merged changes
-(`projections.audit_view`) and writes them as a few bulk statements in ONE transaction
-with the new position. The position only moves from the value this run read, so two
-concurrent runs never apply a chunk twice: the loser rolls back and re-reads.
+Each chunk of `log_section_size` (1,000) notifications becomes merged changes
+(`projections.audit_view`), written as a few bulk statements in the chunk's
+transaction (`adapters.store.followers`).
 """
 
 from __future__ import annotations
 
-import time
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 
+from adapters.store.followers import Follower, Progress, follow, reset
+from adapters.store.followers import position as follower_position
 from adapters.store.persistence import locate
-from adapters.store.sql import (
-    create_missing_tables,
-    dialect_insert,
-    engine_for,
-    insert_ignoring_existing,
-)
+from adapters.store.sql import create_missing_tables, dialect_insert, engine_for
 from adapters.store.transcoder import OrjsonTranscoder
 from adapters.views.tables import TABLES, metadata, tasks, tracking_metadata, view_tracking
 from adapters.views.tables import activities as activities_table
@@ -41,25 +34,9 @@ from projections.audit_view import (
 
 VIEW_NAME = "audit"
 _KEYS = {name: [c.name for c in table.primary_key.columns] for name, table in TABLES.items()}
-_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 _mappers: weakref.WeakKeyDictionary[ActivitySyncApp, Mapper[Any]] = weakref.WeakKeyDictionary()
 
-
-@dataclass(frozen=True)
-class CatchUp:
-    """What one catch-up did: notifications read, the position reached, and how long it took."""
-
-    processed: int
-    position: int
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        return self.processed / self.seconds if self.seconds > 0 else 0.0
-
-
-class _Moved(Exception):
-    """Another run advanced the position first; this chunk was rolled back."""
+CatchUp = Progress  # what one catch-up did (processed, position, seconds, rate)
 
 
 def view_engine(store_url: str | None) -> Engine:
@@ -68,49 +45,40 @@ def view_engine(store_url: str | None) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the view tables and this view's position row when missing (once per engine)."""
-    if engine in _ready:
-        return
+    """Create the view tables when missing (race-tolerant)."""
     create_missing_tables(engine, [*tracking_metadata.sorted_tables, *metadata.sorted_tables])
-    with engine.begin() as conn:
-        stmt = insert_ignoring_existing(conn, view_tracking, "name")
-        conn.execute(stmt.values(name=VIEW_NAME, notification_id=0))
-    _ready.add(engine)
+
+
+def handle(app: ActivitySyncApp, connection: Connection, chunk: Sequence[Notification]) -> None:
+    """Write what one chunk of the log changes in the view."""
+    _apply(connection, _changes(app, chunk))
+
+
+FOLLOWER = Follower(
+    name=VIEW_NAME,
+    feeds="the task view: explain, stats, timeline, the console, replay's record",
+    topics=(),
+    positions=view_tracking,
+    handle=handle,
+    prepare=create_tables,
+)
 
 
 def position(engine: Engine) -> int:
-    create_tables(engine)
-    with engine.connect() as conn:
-        query = select(view_tracking.c.notification_id).where(view_tracking.c.name == VIEW_NAME)
-        return int(conn.execute(query).scalar_one())
+    return follower_position(engine, FOLLOWER)
 
 
-def catch_up(app: ActivitySyncApp, engine: Engine) -> CatchUp:
+def catch_up(app: ActivitySyncApp, engine: Engine) -> Progress:
     """Apply every notification after the tracked position; safe to run any time, repeatedly."""
-    started = time.perf_counter()
-    processed, last = 0, position(engine)
-    while batch := app.notification_log.select(start=last + 1, limit=app.log_section_size):
-        changes = _changes(app, batch)
-        try:
-            with engine.begin() as conn:
-                _apply(conn, changes)
-                _advance(conn, last, batch[-1].id)
-        except _Moved:
-            last = position(engine)
-            continue
-        processed += len(batch)
-        last = batch[-1].id
-    return CatchUp(processed, last, time.perf_counter() - started)
+    return follow(app, engine, FOLLOWER)
 
 
-def rebuild(app: ActivitySyncApp, engine: Engine) -> CatchUp:
+def rebuild(app: ActivitySyncApp, engine: Engine) -> Progress:
     """Drop the view tables and build them again from the whole log."""
-    create_tables(engine)
+    position(engine)  # the tables and the position row exist
     metadata.drop_all(engine, checkfirst=True)
     metadata.create_all(engine)
-    with engine.begin() as conn:
-        where = view_tracking.c.name == VIEW_NAME
-        conn.execute(update(view_tracking).where(where).values(notification_id=0))
+    reset(engine, FOLLOWER)
     return catch_up(app, engine)
 
 
@@ -148,16 +116,6 @@ def _changes(app: ActivitySyncApp, batch: Sequence[Notification]) -> ChunkChange
         elif is_followed(notification.topic):
             changes.extend(view_changes(to_domain_event(notification)))
     return changes
-
-
-def _advance(conn: Connection, old: int, new: int) -> None:
-    stmt = (
-        update(view_tracking)
-        .where(view_tracking.c.name == VIEW_NAME, view_tracking.c.notification_id == old)
-        .values(notification_id=new)
-    )
-    if conn.execute(stmt).rowcount != 1:
-        raise _Moved
 
 
 def _apply(conn: Connection, changes: ChunkChanges) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from conftest_postgres import postgres_store_url  # noqa: F401  (the fixture)
 
+from adapters.store.history import SqlHistoryReader
 from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory
 from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
-from replay.bulk_read import Undecoded, bulk_readable, events_of
+from projections.ports import Undecoded
 from replay.making import PlanRequest, make_plan
 from replay.stream import STATELESS, load
 
@@ -42,12 +43,12 @@ def written_email(n: int) -> EmailActivity:
 
 
 def check_store(app: ActivitySyncApp, tmp_path: Path) -> None:
-    assert bulk_readable(app)
+    assert isinstance(app.history_reader, SqlHistoryReader)  # one read per chunk
     emails = [written_email(n) for n in range(5)]
     app.save(*emails)
     ids = [e.id for e in emails]
 
-    bulk = events_of(app, ids, skip=STATELESS)
+    bulk = app.events_of(ids, skip=STATELESS)
     loaded = load(app, ids)
     header, _ = make_plan(
         app, PlanRequest(Settings(shared_activities="off", version=9)), tmp_path / "plan.json"

@@ -67,7 +67,7 @@ def test_postgres_notices_judge_the_primary_fire_once_and_retry(app) -> None:
     add_rule(store, "other", "task_created", "Name.Email endswith '@other.example'", "http://r.example/", "t")  # fmt: skip
     add_rule(store, "one", "task_created", "Name.AccountId = '001ONE'", "http://r.example/", "t")
     keys = [write_shared_task(store, n) for n in range(3)]
-    queue = SqlNoticeQueue(engine_for(locate(url)))
+    queue = SqlNoticeQueue(store, engine_for(locate(url)))
     sender = Sender([503])
     options = NotifierOptions(retry_base_seconds=0, retry_cap_seconds=0, claim_size=2)
     first = Notifier(store, queue, sender, options).run()
@@ -87,8 +87,8 @@ def test_postgres_leases_never_hand_one_notice_to_two_runs(app) -> None:
     add_rule(store, "all", "task_created", "Type = 'sent'", "http://r.example/", "t")
     for n in range(4):
         write_shared_task(store, n)
-    Notifier(store, SqlNoticeQueue(engine_for(locate(url))), None).run()
-    queue = SqlNoticeQueue(engine_for(locate(url)))
+    Notifier(store, SqlNoticeQueue(store, engine_for(locate(url))), None).run()
+    queue = SqlNoticeQueue(store, engine_for(locate(url)))
     first = queue.claim("a", 3, 60, due_only=True)
     second = queue.claim("b", 3, 60, due_only=True)
     assert len(first) == 3 and len(second) == 1 and not set(first) & set(second)

@@ -73,7 +73,7 @@ class Store:
         worker.run()
 
     def notifier(self, max_attempts: int = 8) -> Notifier:
-        queue = SqlNoticeQueue(engine_for(locate(self.url)), clock=self.clock)
+        queue = SqlNoticeQueue(self.app, engine_for(locate(self.url)), clock=self.clock)
         options = NotifierOptions(retry_base_seconds=60, max_attempts=max_attempts)
         return Notifier(self.app, queue, self.sender, options, clock=self.clock)
 

@@ -129,7 +129,7 @@ def test_work_of_a_killed_worker_is_finished_by_the_others_after_its_lease(
 
     assert held > 0 and victim.returncode == -signal.SIGKILL
     assert sum(s["activities"] for s in summaries) >= ACTIVITIES - held
-    assert [s["pending"] for s in summaries] == [0, 0]
+    assert [s["pending"] for s in summaries] == [0, 0], (held, summaries)
     assert_every_task_once(backlog, postgres_store_url)
 
 

@@ -1,50 +1,48 @@
 """Reading the events of many aggregates in one query (SQLite, PostgreSQL), decoded as usual.
 
-A replay loads hundreds of activities per chunk; one statement per chunk instead of one
-per activity roughly halves the time spent outside decoding. Other recorders fall back
-to the event store's per-aggregate read. Decoding always goes through the application's
-mapper (transcoder, upcasting), so what replay sees is what the application sees.
+The store's side of `projections.ports.HistoryReader`: a replay loads hundreds of
+activities per chunk, and one statement per chunk instead of one per activity roughly
+halves the time spent outside decoding. `open_app` attaches it where the recorder allows;
+other recorders keep the event store's per-aggregate read. Decoding always goes through
+the application's mapper (transcoder, upcasting), so what replay sees is what the
+application sees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
 from projections.application import ActivitySyncApp
+from projections.ports import HistoryReader, Undecoded
 
 
-@dataclass(frozen=True)
-class Undecoded:
-    """An event whose topic the caller did not need decoded: only its place in the sequence."""
+class SqlHistoryReader(HistoryReader):
+    """One SELECT per chunk of aggregates on SQLite or PostgreSQL."""
 
-    originator_id: UUID | str
-    originator_version: int
-    topic: str
+    def __init__(self, app: ActivitySyncApp) -> None:
+        self.app = app
+
+    def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
+        rows = _stored(self.app, ids, tuple(skip))
+        grouped: dict[Any, list[Any]] = {}
+        for stored in rows:
+            if stored.topic in skip:
+                event: Any = Undecoded(
+                    stored.originator_id, stored.originator_version, stored.topic
+                )
+            else:
+                event = self.app.mapper.to_domain_event(stored)
+            grouped.setdefault(stored.originator_id, []).append(event)
+        return grouped
 
 
-def events_of(
-    app: ActivitySyncApp, ids: Sequence[UUID], skip: Collection[str] = ()
-) -> dict[UUID, list[Any]]:
-    """Each aggregate's domain events, oldest first (aggregates with no events are absent).
-
-    Events whose topic is in `skip` come back as `Undecoded` (their state is not decoded).
-    """
-    rows = _stored(app, ids, tuple(skip))
-    if rows is None:
-        return {i: found for i in ids if (found := list(app.events.get(i)))}
-    grouped: dict[Any, list[Any]] = {}
-    for stored in rows:
-        if stored.topic in skip:
-            event: Any = Undecoded(stored.originator_id, stored.originator_version, stored.topic)
-        else:
-            event = app.mapper.to_domain_event(stored)
-        grouped.setdefault(stored.originator_id, []).append(event)
-    return grouped
+def history_reader(app: ActivitySyncApp) -> HistoryReader | None:
+    """The bulk reader for this store, or None where the recorder does not allow it."""
+    return SqlHistoryReader(app) if bulk_readable(app) else None
 
 
 def bulk_readable(app: ActivitySyncApp) -> bool:
@@ -56,12 +54,8 @@ def bulk_readable(app: ActivitySyncApp) -> bool:
     return module == "eventsourcing.postgres"
 
 
-def _stored(
-    app: ActivitySyncApp, ids: Sequence[UUID], skip: tuple[str, ...]
-) -> list[StoredEvent] | None:
+def _stored(app: ActivitySyncApp, ids: Sequence[UUID], skip: tuple[str, ...]) -> list[StoredEvent]:
     """The stored events; those with a topic in `skip` come without their state."""
-    if not bulk_readable(app):
-        return None
     if not ids:
         return []
     if type(app.recorder).__module__ == "eventsourcing.sqlite":

@@ -1,0 +1,24 @@
+"""The log's followers are declared in one table in bootstrap, so the flow reads in one place."""
+
+from __future__ import annotations
+
+import gc
+
+import adapters.cli.commands  # noqa: F401  (imports every module a command can reach)
+import adapters.web.app  # noqa: F401
+from adapters.bootstrap import FOLLOWERS
+from adapters.store.followers import Follower
+
+
+def test_every_follower_in_the_code_is_in_the_bootstrap_table() -> None:
+    declared = {id(f) for f in FOLLOWERS}
+    found = [o for o in gc.get_objects() if isinstance(o, Follower)]
+    # The notices follower is run with the notifier's judge: a copy of the declared one.
+    stray = [f.name for f in found if id(f) not in declared and f.name != "rule_notices"]
+    assert stray == []
+
+
+def test_each_follower_keeps_its_own_position_row() -> None:
+    rows = [(f.positions.name, f.name) for f in FOLLOWERS]
+    assert len(set(rows)) == len(rows)
+    assert all(f.feeds for f in FOLLOWERS)
