@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import catalog
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.rest_sobjects import body_object, shaped
+from adapters.local_org.schema import catalog
 
 if TYPE_CHECKING:
     from adapters.local_org.routes import Ctx
