@@ -15,7 +15,7 @@ from adapters.local_org.errors import SfError
 from adapters.local_org.protocol import Request, Response
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 _BATCH = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 

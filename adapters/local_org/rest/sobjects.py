@@ -12,7 +12,7 @@ from adapters.local_org.schema.describe import describe_global as _global
 from adapters.local_org.schema.describe import describe_object as _object
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 
 def record_url(version: str, sobject: str, record_id: str) -> str:
