@@ -1,14 +1,18 @@
-"""`activity-sync org serve|seed`: run the local org, and load demo records into any org."""
+"""`activity-sync org serve|seed`: run the local org, and load demo records into any org.
+
+`main` runs these commands alone (`python -m adapters.local_org`), without the rest of the CLI.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import IO
 
 import click
 
-from domain.errors import BadInput
+from domain.errors import ActivitySyncError, BadInput
 
 
 @click.group("org")
@@ -77,7 +81,7 @@ def seed_command(
 ) -> None:
     """Load Users, Accounts, Contacts, Leads, Opportunities and contact roles from FILE (JSON)."""
     from adapters.local_org.client import connect
-    from adapters.local_org.seed import SeedError, load_seed, seed
+    from adapters.local_org.seed import SeedError, SeedRefused, load_seed, seed
 
     config = ctx.obj
     instance_url = (
@@ -93,7 +97,10 @@ def seed_command(
         plan = load_seed(json.load(file))
     except (ValueError, SeedError) as error:
         raise BadInput(f"{getattr(file, 'name', 'seed file')}: {error}") from error
-    created = seed(connect(instance_url, session_id, ca_bundle), plan)
+    try:
+        created = seed(connect(instance_url, session_id, ca_bundle), plan)
+    except SeedRefused as error:
+        raise ActivitySyncError(str(error)) from error
     if as_json:
         click.echo(json.dumps(created, indent=2))
         return
@@ -104,3 +111,19 @@ def seed_command(
     for ref, record in created.items():
         table.add_row(ref, record["object"], record["id"])
     Console().print(table)
+
+
+def main() -> None:
+    """The `org` commands alone, so tests and benchmarks that start many local orgs start them
+    quicker; errors and exit codes as `activity-sync org`."""
+    try:
+        org.main(prog_name="activity-sync org", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except ActivitySyncError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    sys.exit(0)

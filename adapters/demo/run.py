@@ -15,7 +15,8 @@ from adapters.bootstrap import Runtime, build
 from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, Sample, build_sample
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
-from adapters.local_org.seed import load_seed, seed
+from adapters.local_org.seed import SeedRefused, load_seed, seed
+from domain.errors import ActivitySyncError
 from projections.worker import SyncSummary
 
 
@@ -46,7 +47,10 @@ def run_demo(folder: Path | None = None, console: Console | None = None) -> Demo
 
 
 def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoResult:
-    seed(org.salesforce(), load_seed(sample.seed()))
+    try:
+        seed(org.salesforce(), load_seed(sample.seed()))
+    except SeedRefused as error:
+        raise ActivitySyncError(str(error)) from error
     console.print(
         f"Local org at {org.instance_url} (shared activities on), seeded with "
         f"{len(sample.accounts)} accounts, {len(sample.opportunities)} opportunities, "

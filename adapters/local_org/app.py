@@ -15,9 +15,9 @@ from adapters.local_org.faults import Faults
 from adapters.local_org.org_source import StoreSource
 from adapters.local_org.protocol import Disconnect, Request, Response, error_response
 from adapters.local_org.records import Writer
-from adapters.local_org.rest_bulk import Jobs
-from adapters.local_org.rest_query import Cursors
-from adapters.local_org.routes import DATA_PATH, Ctx, dispatch
+from adapters.local_org.rest.bulk import Jobs
+from adapters.local_org.rest.query import Cursors
+from adapters.local_org.rest.routes import DATA_PATH, Ctx, dispatch
 from adapters.local_org.store import Store
 
 log = logging.getLogger("local_org")

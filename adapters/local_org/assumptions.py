@@ -87,7 +87,7 @@ EXTERNAL_ID_CASE_SENSITIVE = False
 
 # --- Bulk API 2.0 ingest (facts 3.7; simple-salesforce notes: bulk2) --------------------------
 BULK_JUNCTION_SEPARATOR = ";"
-"""UNCONFIRMED: TaskWhoIds in a Bulk CSV cell, ids separated by ";" (rest_bulk.py). The gateway
+"""UNCONFIRMED: TaskWhoIds in a Bulk CSV cell, ids separated by ";" (rest/bulk.py). The gateway
 does not rely on it: records carrying TaskWhoIds always go by composite."""
 BULK_NULL_CELL = "#N/A"
 """A cell of "#N/A" sets the field to null, an empty cell leaves it as it is (Bulk API 2.0 guide;

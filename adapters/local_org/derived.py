@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.local_org.assumptions import EVENT_END_BEFORE_START_CODE
-from adapters.local_org.catalog import CLOSED_STAGES, CLOSED_TASK_STATUSES
 from adapters.local_org.errors import SfError
+from adapters.local_org.schema.catalog import CLOSED_STAGES, CLOSED_TASK_STATUSES
 from adapters.local_org.values import format_datetime, now
 
 Row = dict[str, Any]

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from adapters.local_org import catalog
 from adapters.local_org.activities import CONTACT
 from adapters.local_org.ids import canonical_id
-from adapters.local_org.schema import Field, SObjectType
-from adapters.local_org.source import ChildRelationship, FieldInfo
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.model import Field, SObjectType
+from adapters.local_org.soql.source import ChildRelationship, FieldInfo
 from adapters.local_org.store import Store
 
 _SOQL_TYPES = {

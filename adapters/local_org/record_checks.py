@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.local_org import assumptions as a
 from adapters.local_org.errors import SfError
-from adapters.local_org.schema import SObjectType
+from adapters.local_org.schema.model import SObjectType
 from adapters.local_org.store import Store
 
 Row = dict[str, Any]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import catalog, relations
+from adapters.local_org import relations
 from adapters.local_org.activities import (
     KINDS,
     MISSING,
@@ -19,7 +19,8 @@ from adapters.local_org.derived import derive
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
 from adapters.local_org.record_checks import check_unique, defaults, is_ref, references, require
-from adapters.local_org.schema import SObjectType
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.model import SObjectType
 from adapters.local_org.store import Store
 from adapters.local_org.values import coerce_body, coerce_value, now
 

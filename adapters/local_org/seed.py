@@ -16,8 +16,6 @@ import requests
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
-from domain.errors import ActivitySyncError
-
 SECTIONS = (
     ("users", "User"),
     ("accounts", "Account"),
@@ -32,6 +30,10 @@ _BATCH = 200
 
 class SeedError(ValueError):
     """The seed file is not usable."""
+
+
+class SeedRefused(Exception):
+    """The org refused the records, or could not be reached."""
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,11 @@ def seed(sf: Salesforce, plan: list[SeedRecord]) -> dict[str, dict[str, str]]:
                 "composite/sobjects", method="POST", json={"allOrNone": True, "records": records}
             )
         except SalesforceError as error:
-            raise ActivitySyncError(
+            raise SeedRefused(
                 f"seed refused by the org: {error.status} {error.content!r}"
             ) from error
         except requests.RequestException as error:
-            raise ActivitySyncError(f"cannot reach the org: {error}") from error
+            raise SeedRefused(f"cannot reach the org: {error}") from error
         failures = [
             f"{r.ref}: {e.get('statusCode')} {e.get('message')}"
             for r, result in zip(batch, results, strict=True)
@@ -93,7 +95,7 @@ def seed(sf: Salesforce, plan: list[SeedRecord]) -> dict[str, dict[str, str]]:
             if e.get("statusCode") != "ALL_OR_NONE_OPERATION_ROLLED_BACK"
         ]
         if failures:
-            raise ActivitySyncError("seed refused: " + "; ".join(failures))
+            raise SeedRefused("seed refused: " + "; ".join(failures))
         for r, result in zip(batch, results, strict=True):
             created[r.ref] = {"object": r.sobject, "id": result["id"]}
     return created

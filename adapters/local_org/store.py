@@ -25,8 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from adapters.local_org import catalog
-from adapters.local_org.schema import Field, SObjectType
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.model import Field, SObjectType
 
 _CHUNK = 500  # ids per IN (...) statement
 _ID_BLOCK = 1000  # ids reserved per write of the counter

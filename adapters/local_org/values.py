@@ -6,11 +6,11 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from adapters.local_org import catalog
 from adapters.local_org.assumptions import BAD_VALUE_CODE, WRONG_REFERENCE_TYPE_CODE
 from adapters.local_org.errors import SfError, unknown_field
 from adapters.local_org.ids import canonical_id
-from adapters.local_org.schema import STRING_TYPES, Field, SObjectType
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.model import STRING_TYPES, Field, SObjectType, label
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # lax on purpose: see assumptions
 _DATETIME = re.compile(
@@ -31,14 +31,6 @@ def format_datetime(moment: datetime) -> str:
 
 def now() -> str:
     return format_datetime(datetime.now(UTC))
-
-
-def label(f: Field) -> str:
-    if f.label:
-        return f.label
-    if f.type == "reference" and f.name.endswith("Id"):
-        return f"{f.name[:-2]} ID"
-    return f.name
 
 
 def coerce_body(obj: SObjectType, body: dict[str, Any], shared: bool, op: str) -> dict[str, Any]:

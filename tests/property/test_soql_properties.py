@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from simple_salesforce.format import format_soql
 from unit.soql_fake_source import FakeSource, make_id
 
-from adapters.local_org.soql import execute_soql
+from adapters.local_org.soql.engine import execute_soql
 
 texts = st.text(
     alphabet=st.one_of(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.local_org.source import ChildRelationship, FieldInfo
+from adapters.local_org.soql.source import ChildRelationship, FieldInfo
 
 Row = dict[str, Any]
 

@@ -3,7 +3,8 @@
 - domain/ imports only the standard library, eventsourcing.domain and domain itself;
 - projections/ imports neither adapters nor replay, nor any vendor client or server;
 - replay/ does not import adapters;
-- only adapters/ imports simple_salesforce, sqlalchemy, requests, psycopg or an HTTP server.
+- only adapters/ imports simple_salesforce, sqlalchemy, requests, psycopg or an HTTP server;
+- adapters/local_org/ imports nothing from domain, projections, replay or another adapters package.
 """
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ def violations(module: str, imported: str) -> list[str]:
         broken.append("replay does not import adapters")
     if layer != "adapters" and within(imported, *VENDOR):
         broken.append(f"only adapters import {imported}")
+    # The local org is a product of its own; its `python -m` entry only runs adapters/cli/org.py.
+    if (
+        within(module, "adapters.local_org")
+        and module != "adapters.local_org.__main__"
+        and within(imported, "domain", "projections", "replay", "adapters")
+        and not within(imported, "adapters.local_org")
+    ):
+        broken.append(
+            "adapters.local_org imports nothing from domain, projections, replay or other adapters"
+        )
     return broken
 
 
@@ -112,6 +123,12 @@ def test_dependencies_point_inward(module: str, imported: list[str]) -> None:
             "replay does not import",
         ),
         ("replay.plan", "from simple_salesforce import Salesforce", "only adapters import"),
+        (
+            "adapters.local_org.rest.query",
+            "from domain.model import Activity",
+            "adapters.local_org",
+        ),
+        ("adapters.local_org.seed", "from adapters.cli.org import main", "adapters.local_org"),
     ],
 )
 def test_the_rules_catch_a_wrong_import(module: str, source: str, rule: str) -> None:

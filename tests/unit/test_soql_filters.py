@@ -12,7 +12,7 @@ import pytest
 from simple_salesforce.format import format_soql
 from soql_fake_source import A1, A2, C1, C2, C3, C4, L1, T1, T2, U1, sample_org
 
-from adapters.local_org.soql import SoqlError, execute_soql
+from adapters.local_org.soql.engine import SoqlError, execute_soql
 
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 

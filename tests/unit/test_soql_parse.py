@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from adapters.local_org.soql import SoqlError, parse_soql
-from adapters.local_org.soql_ast import And, Compare, InList, Like, Not, Or, OrderItem, SubQuery
+from adapters.local_org.soql.ast import And, Compare, InList, Like, Not, Or, OrderItem, SubQuery
+from adapters.local_org.soql.engine import SoqlError, parse_soql
 
 
 def where_of(text: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from soql_fake_source import A1, A2, C1, C2, C3, C4, L1, T2, U1, make_id, sample_org
 
-from adapters.local_org.soql import SoqlError, execute_soql
+from adapters.local_org.soql.engine import SoqlError, execute_soql
 
 
 def run(text: str, source=None, **kwargs):

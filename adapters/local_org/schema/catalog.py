@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from adapters.local_org.objects_activities import (
+from adapters.local_org.schema.model import Child, SObjectType
+from adapters.local_org.schema.objects_activities import (
     CLOSED_TASK_STATUSES,
     SYNC_KEY,
     TASK_STATUSES,
@@ -12,8 +13,7 @@ from adapters.local_org.objects_activities import (
     WHO_TARGETS,
     activity_objects,
 )
-from adapters.local_org.objects_crm import CLOSED_STAGES, STAGES, crm_objects
-from adapters.local_org.schema import Child, SObjectType
+from adapters.local_org.schema.objects_crm import CLOSED_STAGES, STAGES, crm_objects
 
 __all__ = [
     "CLOSED_STAGES",

@@ -15,7 +15,7 @@ from adapters.local_org.errors import SfError
 from adapters.local_org.protocol import Request, Response
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 _BATCH = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 
@@ -69,15 +69,15 @@ def query_more(ctx: Ctx, request: Request, locator: str) -> Response:
 
 def run_soql(ctx: Ctx, text: str, include_deleted: bool) -> list[dict[str, Any]] | int:
     """Call the SOQL engine on the org's records, mapping its errors to Salesforce's."""
-    from adapters.local_org import soql
+    from adapters.local_org.soql import engine
 
     source = ctx.app.source()
     kwargs: dict[str, Any] = {"include_deleted": include_deleted}
-    if "version" in inspect.signature(soql.execute_soql).parameters:
+    if "version" in inspect.signature(engine.execute_soql).parameters:
         kwargs["version"] = ctx.version
     try:
-        return soql.execute_soql(text, source, **kwargs)
-    except soql.SoqlError as error:
+        return engine.execute_soql(text, source, **kwargs)
+    except engine.SoqlError as error:
         raise SfError(error.code, error.message) from error
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from adapters.local_org.soql_ast import LikePattern, Literal
-from adapters.local_org.soql_errors import malformed, unsupported
+from adapters.local_org.soql.ast import LikePattern, Literal
+from adapters.local_org.soql.errors import malformed, unsupported
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")

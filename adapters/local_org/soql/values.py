@@ -7,15 +7,15 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from adapters.local_org.soql_ast import Literal
-from adapters.local_org.soql_errors import (
+from adapters.local_org.soql.ast import Literal
+from adapters.local_org.soql.errors import (
     INVALID_QUERY_FILTER_OPERATOR,
     SoqlError,
     invalid_id,
     wrong_value_type,
 )
-from adapters.local_org.soql_literals import date_range
-from adapters.local_org.source import FieldInfo
+from adapters.local_org.soql.literals import date_range
+from adapters.local_org.soql.source import FieldInfo
 
 ID_TYPES = frozenset({"id", "reference"})
 NUMBER_TYPES = frozenset({"int", "double", "currency", "percent", "long"})

@@ -8,8 +8,8 @@ from typing import Any
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from adapters.local_org import soql_literals as lit
-from adapters.local_org.soql_ast import (
+from adapters.local_org.soql import literals as lit
+from adapters.local_org.soql.ast import (
     And,
     Compare,
     InList,
@@ -21,7 +21,7 @@ from adapters.local_org.soql_ast import (
     Query,
     SubQuery,
 )
-from adapters.local_org.soql_errors import (
+from adapters.local_org.soql.errors import (
     NUMBER_OUTSIDE_VALID_RANGE,
     SoqlError,
     malformed,

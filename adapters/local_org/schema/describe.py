@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from adapters.local_org import catalog
 from adapters.local_org.assumptions import EXTERNAL_ID_CASE_SENSITIVE
-from adapters.local_org.schema import Child, Field, SObjectType
-from adapters.local_org.values import label
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.model import Child, Field, SObjectType, label
 
 _SOAP_TYPES = {
     "id": "tns:ID",

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.local_org.soql_errors import (
+from adapters.local_org.soql.errors import (
     malformed,
     unknown_child_relationship,
     unknown_field,
     unknown_object,
     unknown_relationship,
 )
-from adapters.local_org.source import ChildRelationship, FieldInfo, RecordSource
+from adapters.local_org.soql.source import ChildRelationship, FieldInfo, RecordSource
 
 # A polymorphic relationship (Who, What, Owner of several types) reaches the fields of
 # Salesforce's "Name" entity only, whatever the record's real type.

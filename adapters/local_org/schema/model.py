@@ -92,6 +92,15 @@ class SObjectType:
         return [f for f in self.fields if f.external_id]
 
 
+def label(f: Field) -> str:
+    """The label describe shows, and refusals name the field by."""
+    if f.label:
+        return f.label
+    if f.type == "reference" and f.name.endswith("Id"):
+        return f"{f.name[:-2]} ID"
+    return f.name
+
+
 # --- helpers that keep the catalogue short ----------------------------------------------------
 
 

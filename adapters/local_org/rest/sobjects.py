@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adapters.local_org import catalog
 from adapters.local_org.assumptions import UPSERT_UPDATE_STATUS_FROM_VERSION
-from adapters.local_org.describe import describe_global as _global
-from adapters.local_org.describe import describe_object as _object
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.protocol import Request, Response
+from adapters.local_org.schema import catalog
+from adapters.local_org.schema.describe import describe_global as _global
+from adapters.local_org.schema.describe import describe_object as _object
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 
 def record_url(version: str, sobject: str, record_id: str) -> str:

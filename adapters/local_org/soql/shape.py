@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from adapters.local_org.soql_schema import FieldPath, Lookup
+from adapters.local_org.soql.schema import FieldPath, Lookup
 
 Row = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """The contract between the local org's storage and its SOQL engine.
 
-The storage (`adapters/local_org/`) implements `RecordSource`; the SOQL module
-(`adapters/local_org/soql.py`) parses a statement and evaluates it against any
+The storage (`adapters/local_org/org_source.py`) implements `RecordSource`; the SOQL engine
+(`adapters/local_org/soql/engine.py`) parses a statement and evaluates it against any
 `RecordSource`. Values are plain Python: str, int, float, bool, None; dates as
 `YYYY-MM-DD` strings and datetimes as `YYYY-MM-DDTHH:MM:SS.000+0000` strings (UTC),
 as the REST API returns them.

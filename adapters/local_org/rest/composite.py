@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from adapters.local_org import assumptions as a
 from adapters.local_org.errors import SfError
 from adapters.local_org.protocol import Request, Response
-
-if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+from adapters.local_org.rest.collections import LOCK_MESSAGE
+from adapters.local_org.rest.dispatch import DATA_PATH, Ctx, dispatch
 
 _REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -73,9 +72,6 @@ def _check_limits(subrequests: list[Any]) -> None:
 def _run_one(
     ctx: Ctx, parent: Request, sub: Any, results: dict[str, Any], failed: set[str]
 ) -> dict[str, Any]:
-    from adapters.local_org.rest_collections import LOCK_MESSAGE
-    from adapters.local_org.routes import DATA_PATH, dispatch
-
     if not isinstance(sub, dict) or not {"method", "url", "referenceId"} <= sub.keys():
         raise SfError("JSON_PARSER_ERROR", "each subrequest needs method, url and referenceId")
     ref = sub["referenceId"]
@@ -113,9 +109,7 @@ def _run_one(
 
 
 def _sub_ctx(ctx: Ctx, version: str) -> Ctx:
-    from adapters.local_org.routes import Ctx as _Ctx
-
-    return _Ctx(ctx.app, version, ctx.writer)
+    return Ctx(ctx.app, version, ctx.writer)
 
 
 def _reply(

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from adapters.local_org import soql_values as values
-from adapters.local_org.soql_ast import And, Compare, Condition, InList, Like, Literal, Not, Or
-from adapters.local_org.soql_errors import not_filterable, unsupported
-from adapters.local_org.soql_schema import FieldPath, Lookup, Schema, getter
+from adapters.local_org.soql import values
+from adapters.local_org.soql.ast import And, Compare, Condition, InList, Like, Literal, Not, Or
+from adapters.local_org.soql.errors import not_filterable, unsupported
+from adapters.local_org.soql.schema import FieldPath, Lookup, Schema, getter
 
 Predicate = Callable[[dict[str, Any]], bool]
 Hint = tuple[str, frozenset[Any]]

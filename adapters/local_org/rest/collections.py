@@ -6,14 +6,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import catalog
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
 from adapters.local_org.protocol import Request, Response
-from adapters.local_org.rest_sobjects import body_object, shaped
+from adapters.local_org.rest.sobjects import body_object, shaped
+from adapters.local_org.schema import catalog
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 Op = Callable[[], tuple[str | None, bool | None]]  # -> (id, created)
 LOCK_MESSAGE = "unable to obtain exclusive access to this record or 1 records"

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.local_org.soql_ast import Query, SubQuery
-from adapters.local_org.soql_errors import SoqlError, malformed
-from adapters.local_org.soql_filter import FilterCompiler, Hint, Predicate, choose_hint
-from adapters.local_org.soql_parse import MAX_STATEMENT_LENGTH, parse_soql
-from adapters.local_org.soql_schema import FieldPath, Lookup, Schema, getter, memoised_lookup
-from adapters.local_org.soql_shape import Shaper
-from adapters.local_org.soql_values import normaliser, sort_key
-from adapters.local_org.source import ChildRelationship, RecordSource
+from adapters.local_org.soql.ast import Query, SubQuery
+from adapters.local_org.soql.errors import SoqlError, malformed
+from adapters.local_org.soql.filter import FilterCompiler, Hint, Predicate, choose_hint
+from adapters.local_org.soql.parse import MAX_STATEMENT_LENGTH, parse_soql
+from adapters.local_org.soql.schema import FieldPath, Lookup, Schema, getter, memoised_lookup
+from adapters.local_org.soql.shape import Shaper
+from adapters.local_org.soql.source import ChildRelationship, RecordSource
+from adapters.local_org.soql.values import normaliser, sort_key
 
 __all__ = ["MAX_STATEMENT_LENGTH", "Query", "SoqlError", "execute_soql", "parse_soql"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.local_org.assumptions import CUSTOM_OBJECT
-from adapters.local_org.schema import (
+from adapters.local_org.schema.model import (
     Child,
     Field,
     SObjectType,

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import catalog
 from adapters.local_org.errors import SfError
 from adapters.local_org.protocol import Request, Response
-from adapters.local_org.rest_collections import LOCK_MESSAGE
-from adapters.local_org.rest_sobjects import body_object
+from adapters.local_org.rest.collections import LOCK_MESSAGE
+from adapters.local_org.rest.sobjects import body_object
+from adapters.local_org.schema import catalog
 
 if TYPE_CHECKING:
-    from adapters.local_org.routes import Ctx
+    from adapters.local_org.rest.dispatch import Ctx
 
 OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 DELIMITERS = {
