@@ -1,6 +1,6 @@
 """`activity-sync org serve|seed`: run the local org, and load demo records into any org.
 
-`main` runs these commands alone (`python -m adapters.local_org`), without the rest of the CLI.
+`main` runs these commands alone (`python -m adapters.cli.org`), without the rest of the CLI.
 """
 
 from __future__ import annotations
@@ -127,3 +127,7 @@ def main() -> None:
     except click.exceptions.Abort:
         sys.exit(1)
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

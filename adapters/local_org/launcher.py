@@ -18,8 +18,10 @@ from simple_salesforce.api import Salesforce
 
 from adapters.local_org.client import DEFAULT_VERSION, connect
 
-# The `activity-sync org` click group, run without importing the rest of the CLI (quicker).
-_START = "from adapters.local_org.__main__ import main; main()"
+# The org runs in a child process as `activity-sync org serve`, started through its own
+# module (adapters/cli/org.py) so the rest of the CLI is not imported (quicker). A process
+# boundary, not an import: the local org's packages import nothing of the engine.
+_START = "from adapters.cli.org import main; main()"
 _READY_TIMEOUT = 30.0
 
 

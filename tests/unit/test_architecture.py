@@ -4,7 +4,11 @@
 - projections/ imports neither adapters nor replay, nor any vendor client or server;
 - replay/ does not import adapters;
 - only adapters/ imports simple_salesforce, sqlalchemy, requests, psycopg or an HTTP server;
-- adapters/local_org/ imports nothing from domain, projections, replay or another adapters package.
+- adapters/local_org/ imports nothing from domain, projections, replay or another adapters package;
+- the adapters' packages import each other only in the directions of the flow (ADAPTERS_MAY_IMPORT):
+  the stages (store, input, views, notices, salesforce), then the wiring (bootstrap, doctor),
+  then the entry points (demo, web, cli);
+- no two packages import each other, directly or round a longer loop.
 """
 
 from __future__ import annotations
@@ -57,6 +61,52 @@ def within(imported: str, *roots: str) -> bool:
     return any(imported == root or imported.startswith(root + ".") for root in roots)
 
 
+# Which other adapter packages each adapter package may import.
+STAGES = {"adapters.store", "adapters.salesforce"}
+ADAPTERS_MAY_IMPORT: dict[str, set[str]] = {
+    "adapters": set(),
+    "adapters.local_org": set(),
+    "adapters.store": set(),
+    "adapters.salesforce": set(),
+    "adapters.input": {"adapters.store"},
+    "adapters.views": {"adapters.store"},
+    "adapters.notices": {"adapters.store", "adapters.salesforce"},
+    "adapters.bootstrap": STAGES | {"adapters.views", "adapters.notices"},
+    "adapters.doctor": STAGES | {"adapters.notices", "adapters.bootstrap"},
+    "adapters.demo": {
+        "adapters.bootstrap",
+        "adapters.input",
+        "adapters.views",
+        "adapters.local_org",
+    },
+    "adapters.web": STAGES
+    | {"adapters.bootstrap", "adapters.input", "adapters.views", "adapters.notices"},
+    "adapters.cli": {
+        "adapters.store",
+        "adapters.salesforce",
+        "adapters.input",
+        "adapters.views",
+        "adapters.notices",
+        "adapters.bootstrap",
+        "adapters.doctor",
+        "adapters.demo",
+        "adapters.web",
+        "adapters.local_org",
+    },
+}
+
+
+def package_of(module: str) -> str:
+    """The package a module belongs to for these rules: an adapters subpackage or wiring
+    module, projections.explain, or the top-level package."""
+    parts = module.split(".")
+    if parts[0] == "adapters" and len(parts) > 1:
+        return f"adapters.{parts[1]}"
+    if parts[:2] == ["projections", "explain"]:
+        return "projections.explain"
+    return parts[0]
+
+
 def violations(module: str, imported: str) -> list[str]:
     """The DESIGN.md rules one import breaks (empty when it is allowed)."""
     layer = module.split(".")[0]
@@ -72,17 +122,62 @@ def violations(module: str, imported: str) -> list[str]:
         broken.append("replay does not import adapters")
     if layer != "adapters" and within(imported, *VENDOR):
         broken.append(f"only adapters import {imported}")
-    # The local org is a product of its own; its `python -m` entry only runs adapters/cli/org.py.
+    # The local org is a product of its own.
     if (
         within(module, "adapters.local_org")
-        and module != "adapters.local_org.__main__"
         and within(imported, "domain", "projections", "replay", "adapters")
         and not within(imported, "adapters.local_org")
     ):
         broken.append(
             "adapters.local_org imports nothing from domain, projections, replay or other adapters"
         )
+    own, other = package_of(module), package_of(imported)
+    crosses = within(own, "adapters") and within(other, "adapters") and own != other
+    if crosses and other not in ADAPTERS_MAY_IMPORT.get(own, set()):
+        broken.append(f"{own} does not import {other}")
     return broken
+
+
+def package_graph(modules: list[tuple[str, list[str]]]) -> dict[str, set[str]]:
+    """package -> the other packages of ours its modules import (at any depth of the code)."""
+    graph: dict[str, set[str]] = {}
+    for module, imported in modules:
+        for name in imported:
+            if within(name, *PACKAGES) and package_of(name) != package_of(module):
+                graph.setdefault(package_of(module), set()).add(package_of(name))
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of packages that reach each other (strongly connected, more than one)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
 
 
 MODULES = package_modules()
@@ -129,6 +224,10 @@ def test_dependencies_point_inward(module: str, imported: list[str]) -> None:
             "adapters.local_org",
         ),
         ("adapters.local_org.seed", "from adapters.cli.org import main", "adapters.local_org"),
+        ("adapters.store.sql", "from adapters.views import tables", "adapters.store does not"),
+        ("adapters.views.queries", "from adapters.web import queries", "adapters.views does not"),
+        ("adapters.web.console", "from adapters.cli.audit import x", "adapters.web does not"),
+        ("adapters.bootstrap", "from adapters.cli.config import Config", "adapters.bootstrap"),
     ],
 )
 def test_the_rules_catch_a_wrong_import(module: str, source: str, rule: str) -> None:
@@ -146,3 +245,15 @@ def test_allowed_imports_pass_the_rules() -> None:
     }
     for module, source in allowed.items():
         assert [v for name in imports_of(source, module) for v in violations(module, name)] == []
+
+
+def test_no_two_packages_import_each_other() -> None:
+    assert cycles(package_graph(MODULES)) == []
+
+
+def test_the_cycle_check_catches_a_loop_added_on_purpose() -> None:
+    """The guard itself can fail: one import back from the store to the views closes a loop."""
+    looped = [*MODULES, ("adapters.store.sql", ["adapters.views.tables"])]
+    assert cycles(package_graph(looped)) == [["adapters.store", "adapters.views"]]
+    longer = [*MODULES, ("domain.model", ["adapters.bootstrap"])]
+    assert any({"domain", "adapters.bootstrap"} <= set(c) for c in cycles(package_graph(longer)))
