@@ -1,0 +1,9 @@
+"""The `activity-sync` command, an entry point: parse, build the runtime, call one thing, show it.
+
+- `main`: the root command and the mapping of errors to exit codes.
+- `config`: what the root command was told, and the runtime each command builds from it.
+- `commands`: the list of commands.
+- `ingest`, `sync`, `settings`, `timeline`, `audit` (explain, stats, views), `replay`,
+  `rules`, `doctor`, `serve`, `demo`, `org`: one module per command group.
+- `audit_render`, `replay_render`: their human output.
+"""

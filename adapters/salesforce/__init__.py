@@ -1,4 +1,13 @@
-"""The Salesforce gateway on simple-salesforce: connect, check, look up, write, read, probe."""
+"""The Salesforce gateway on simple-salesforce, a stage of the flow: the org behind our ports.
+
+- `gateway`: SimpleSalesforceGateway, every port in one object.
+- `connect`: session id, password or JWT bearer; `readiness`: fails early in one sentence.
+- `transport`: every call: budget, count, retry with back-off (`retry`), renewal, `errors`.
+- `lookups`, `chunking`: who is who, one SOQL query per object type per chunk.
+- `writes`, `composite`, `deletes`: sObject Collections in composite calls.
+- `bulk_jobs`, `bulk_writes`: Bulk API 2.0 for many individual records.
+- `reads`: Tasks read back by sync key and by person; `probe`: the shared-activities setting.
+"""
 
 from __future__ import annotations
 
