@@ -2,7 +2,7 @@
 
 A product of its own in the `local_org` stage of adapters/: it imports nothing from domain,
 projections, replay or any other adapters package. Its command line is adapters/cli/org.py
-(`activity-sync org serve|seed`); `__main__` runs those commands alone.
+(`activity-sync org serve|seed`), which also starts it in a child process (launcher).
 
 Subpackages:
 - rest/: the REST routes under /services/data/vXX.X/ and their dispatcher.
