@@ -15,12 +15,15 @@ class SyncRun(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:SyncRun.Event"
 
+        def apply(self, aggregate: SyncRun) -> None:
+            aggregate.apply(self)
+
     class Started(Aggregate.Created):
         TOPIC = "activity_sync:SyncRun.Started"
         worker: str
         settings_version: int
 
-    class ChunkSynced(Aggregate.Event):
+    class ChunkSynced(Event):
         """A chunk of activities was resolved, planned and written."""
 
         TOPIC = "activity_sync:SyncRun.ChunkSynced"
@@ -32,19 +35,14 @@ class SyncRun(Aggregate):
         api_used: int | None
         api_limit: int | None
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, SyncRun)
-            aggregate.activities += self.activities
-            aggregate.api_calls += self.api_calls
-
-    class Paused(Aggregate.Event):
+    class Paused(Event):
         """The run stopped before the budget (R25) or on an outage; work stays pending."""
 
         TOPIC = "activity_sync:SyncRun.Paused"
         reason: str
         detail: dict[str, Any]
 
-    class Finished(Aggregate.Event):
+    class Finished(Event):
         TOPIC = "activity_sync:SyncRun.Finished"
         pending: int
 
@@ -53,6 +51,13 @@ class SyncRun(Aggregate):
         self.settings_version = settings_version
         self.activities = 0
         self.api_calls = 0
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: only a synced chunk changes the totals."""
+        match event:
+            case SyncRun.ChunkSynced():
+                self.activities += event.activities
+                self.api_calls += event.api_calls
 
     @classmethod
     def start(cls, worker: str, settings_version: int) -> SyncRun:
