@@ -255,9 +255,10 @@ class EmailActivity(Aggregate):
             replay_id=replay_id,
         )
 
-    def task_created(
+    def record_write(
         self, task: PlannedTask, salesforce_id: str, created: bool | None, attempt: int
     ) -> None:
+        """The org holds the record (TaskCreated), and each secondary person is related."""
         self.trigger_event(
             self.TaskCreated,
             sync_key=task.sync_key,
@@ -276,9 +277,10 @@ class EmailActivity(Aggregate):
                 relation_id=relation_id,
             )
 
-    def sync_failed(
+    def record_failure(
         self, sync_key: str, code: str, message: str, retryable: bool, attempt: int
     ) -> None:
+        """The org refused a write or a deletion (SyncFailed), with Salesforce's code (R25)."""
         self.trigger_event(
             self.SyncFailed,
             sync_key=sync_key,
@@ -304,7 +306,8 @@ class EmailActivity(Aggregate):
                 delete_in_org=True,
             )
 
-    def task_deleted(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
+    def record_deletion(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
+        """A retired record left the org, or was already gone (TaskDeleted)."""
         self.trigger_event(
             self.TaskDeleted,
             sync_key=sync_key,

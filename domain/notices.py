@@ -92,13 +92,15 @@ class RuleNotice(Aggregate):
         """Delivered, or failed for good: no further attempt."""
         return self.state != PENDING
 
-    def delivered(self, status: int, attempt: int) -> None:
+    def mark_delivered(self, status: int, attempt: int) -> None:
+        """The receiver answered 2xx (NoticeDelivered); a settled notice stays as it is."""
         if not self.is_settled:
             self.trigger_event(self.NoticeDelivered, status=status, attempt=attempt)
 
-    def failed(
+    def record_failure(
         self, code: str, status: int | None, message: str, attempt: int, retryable: bool
     ) -> None:
+        """An attempt failed (NoticeFailed); not `retryable` settles the notice as failed."""
         if not self.is_settled:
             self.trigger_event(
                 self.NoticeFailed,

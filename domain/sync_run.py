@@ -63,8 +63,29 @@ class SyncRun(Aggregate):
     def start(cls, worker: str, settings_version: int) -> SyncRun:
         return cls._create(cls.Started, worker=worker, settings_version=settings_version)
 
-    def chunk_synced(self, **counts: Any) -> None:
-        self.trigger_event(self.ChunkSynced, **counts)
+    def record_chunk(
+        self,
+        *,
+        activities: int,
+        emails: int,
+        records_written: int,
+        records_failed: int,
+        api_calls: int,
+        api_used: int | None,
+        api_limit: int | None,
+    ) -> None:
+        """A chunk was resolved, planned and written (ChunkSynced); `api_used` and `api_limit`
+        are the org's API use as last reported, None when unknown."""
+        self.trigger_event(
+            self.ChunkSynced,
+            activities=activities,
+            emails=emails,
+            records_written=records_written,
+            records_failed=records_failed,
+            api_calls=api_calls,
+            api_used=api_used,
+            api_limit=api_limit,
+        )
 
     def pause(self, reason: str, detail: dict[str, Any]) -> None:
         self.trigger_event(self.Paused, reason=reason, detail=detail)

@@ -105,7 +105,7 @@ def build(folder: Path, count: int, seed: int) -> dict[str, float]:
         for index, task in enumerate(plan.tasks):
             aggregate.form_batch(task, settings.version, None)
             salesforce_id = f"{'00U' if task.sobject == 'Event' else '00T'}{n:010d}{index:05d}"
-            aggregate.task_created(task, salesforce_id, True, 1)
+            aggregate.record_write(task, salesforce_id, True, 1)
             subject = task.fields["Subject"]
             rows.append(
                 (task.sync_key, salesforce_id, task.sobject, task.who_id, task.what_id, subject)

@@ -37,7 +37,7 @@ def written_email(n: int) -> EmailActivity:
     )
     for task in plan.tasks:
         aggregate.form_batch(task, SHARED.version, None)
-        aggregate.task_created(task, f"00T{n:015d}", True, 1)
+        aggregate.record_write(task, f"00T{n:015d}", True, 1)
     return aggregate
 
 

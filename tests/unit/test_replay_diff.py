@@ -39,7 +39,7 @@ def planned(n: int, settings: Settings = SHARED, write: bool = True) -> EmailAct
     for n_task, task in enumerate(plan.tasks):
         aggregate.form_batch(task, settings.version, None)
         if write:
-            aggregate.task_created(task, f"00T{n_task:015d}", True, 1)
+            aggregate.record_write(task, f"00T{n_task:015d}", True, 1)
     return aggregate
 
 
