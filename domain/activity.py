@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.model import Activity, PlannedTask
+from domain.payloads import RecipientData, TaskData, stored_recipients, stored_task
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:activity")
 
@@ -44,7 +45,7 @@ class EmailActivity(Aggregate):
         """Each address's outcome, the directory facts used, and the settings in force."""
 
         TOPIC = "activity_sync:EmailActivity.RecipientsResolved"
-        recipients: list[dict[str, Any]]
+        recipients: list[dict[str, Any]]  # each a RecipientData (domain.payloads)
         directory: dict[str, Any]
         settings_version: int
         settings: dict[str, Any]
@@ -54,7 +55,7 @@ class EmailActivity(Aggregate):
         """One Task (or Event) the activity should have (R6-R15)."""
 
         TOPIC = "activity_sync:EmailActivity.BatchFormed"
-        task: dict[str, Any]
+        task: dict[str, Any]  # a TaskData (domain.payloads)
         settings_version: int
         replay_id: str | None
 
@@ -115,12 +116,12 @@ class EmailActivity(Aggregate):
     def __init__(self, activity: dict[str, Any], source: str) -> None:
         self.activity = activity
         self.source = source
-        self.recipients: list[dict[str, Any]] = []
+        self.recipients: list[RecipientData] = []
         self.directory: dict[str, Any] = {}
         self.settings_version: int | None = None
         self.resolved_with: dict[str, Any] = {}  # the settings the recipients were judged under
         self.warnings: list[str] = []
-        self.batches: dict[str, dict[str, Any]] = {}  # sync key -> planned task
+        self.batches: dict[str, TaskData] = {}  # sync key -> planned task
         self.written: dict[str, str] = {}  # sync key -> Salesforce id
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
@@ -136,13 +137,13 @@ class EmailActivity(Aggregate):
         """The one mutator, by event type; Recorded and RelationAdded change nothing here."""
         match event:
             case EmailActivity.RecipientsResolved():
-                self.recipients = event.recipients
+                self.recipients = stored_recipients(event.recipients)
                 self.directory = event.directory
                 self.settings_version = event.settings_version
                 self.resolved_with = event.settings
                 self.warnings = event.warnings
             case EmailActivity.BatchFormed():
-                self._plan(event.task)
+                self._plan(stored_task(event.task))
             case EmailActivity.TaskCreated():
                 self.written[event.sync_key] = event.salesforce_id
                 self.failed.pop(event.sync_key, None)
@@ -160,7 +161,7 @@ class EmailActivity(Aggregate):
                 self.unconfirmed.pop(event.sync_key, None)
                 self.written.pop(event.sync_key, None)
 
-    def _plan(self, task: dict[str, Any]) -> None:
+    def _plan(self, task: TaskData) -> None:
         """A (re)formed batch starts over: not written, failed or retired yet."""
         key = task["sync_key"]
         self.batches[key] = task
@@ -176,7 +177,7 @@ class EmailActivity(Aggregate):
         if delete_in_org and key in self.written:
             self.retired.add(key)
         elif delete_in_org and planned is not None:
-            self.unconfirmed[key] = str(planned.get("sobject") or "Task")
+            self.unconfirmed[key] = planned["sobject"]
         else:
             self.written.pop(key, None)
 
