@@ -39,7 +39,7 @@ from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact
 from domain.planner import plan_activity
 from projections.ports import OrgRecord
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.parallel import Workers, parse_workers
 from replay.stream import Scope, activity_chunks, load
 

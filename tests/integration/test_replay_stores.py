@@ -15,7 +15,7 @@ from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from replay.bulk_read import Undecoded, bulk_readable, events_of
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.stream import STATELESS, load
 
 SHARED = Settings(shared_activities="on")
