@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.model import Activity, PlannedTask
+from domain.payloads import RecipientData, TaskData, stored_recipients, stored_task
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:activity")
 
@@ -30,6 +31,9 @@ class EmailActivity(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:EmailActivity.Event"
 
+        def apply(self, aggregate: EmailActivity) -> None:
+            aggregate.apply(self)
+
     class Recorded(Aggregate.Created):
         """A valid input line or webhook item was accepted."""
 
@@ -37,42 +41,25 @@ class EmailActivity(Aggregate):
         activity: dict[str, Any]
         source: str  # e.g. "file:emails.jsonl:12", "stdin:3", "webhook"
 
-    class RecipientsResolved(Aggregate.Event):
+    class RecipientsResolved(Event):
         """Each address's outcome, the directory facts used, and the settings in force."""
 
         TOPIC = "activity_sync:EmailActivity.RecipientsResolved"
-        recipients: list[dict[str, Any]]
+        recipients: list[dict[str, Any]]  # each a RecipientData (domain.payloads)
         directory: dict[str, Any]
         settings_version: int
         settings: dict[str, Any]
         warnings: list[str]
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            aggregate.recipients = self.recipients
-            aggregate.directory = self.directory
-            aggregate.settings_version = self.settings_version
-            aggregate.resolved_with = self.settings
-            aggregate.warnings = self.warnings
-
-    class BatchFormed(Aggregate.Event):
+    class BatchFormed(Event):
         """One Task (or Event) the activity should have (R6-R15)."""
 
         TOPIC = "activity_sync:EmailActivity.BatchFormed"
-        task: dict[str, Any]
+        task: dict[str, Any]  # a TaskData (domain.payloads)
         settings_version: int
         replay_id: str | None
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            key = self.task["sync_key"]
-            aggregate.batches[key] = self.task
-            aggregate.written.pop(key, None)
-            aggregate.failed.pop(key, None)
-            aggregate.retired.discard(key)
-            aggregate.unconfirmed.pop(key, None)
-
-    class TaskCreated(Aggregate.Event):
+    class TaskCreated(Event):
         """The org holds the record for this sync key (created, or updated in place)."""
 
         TOPIC = "activity_sync:EmailActivity.TaskCreated"
@@ -84,13 +71,7 @@ class EmailActivity(Aggregate):
         what_id: str | None
         attempt: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            aggregate.written[self.sync_key] = self.salesforce_id
-            aggregate.failed.pop(self.sync_key, None)
-            aggregate.attempts.pop(self.sync_key, None)
-
-    class RelationAdded(Aggregate.Event):
+    class RelationAdded(Event):
         """A secondary person was related to a written Task (TaskWhoIds / TaskRelation)."""
 
         TOPIC = "activity_sync:EmailActivity.RelationAdded"
@@ -98,7 +79,7 @@ class EmailActivity(Aggregate):
         salesforce_id: str
         relation_id: str
 
-    class SyncFailed(Aggregate.Event):
+    class SyncFailed(Event):
         """The org refused a write; Salesforce's own code and message are kept (R25)."""
 
         TOPIC = "activity_sync:EmailActivity.SyncFailed"
@@ -108,24 +89,14 @@ class EmailActivity(Aggregate):
         retryable: bool
         attempt: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            aggregate.attempts[self.sync_key] = self.attempt
-            if not self.retryable:
-                aggregate.failed[self.sync_key] = self.code
-
-    class RetryRequested(Aggregate.Event):
+    class RetryRequested(Event):
         """An admin re-queued a failed record."""
 
         TOPIC = "activity_sync:EmailActivity.RetryRequested"
         sync_key: str
         requested_by: str
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            aggregate.failed.pop(self.sync_key, None)
-
-    class BatchRetired(Aggregate.Event):
+    class BatchRetired(Event):
         """A planned Task no longer should exist (replay, or R18 re-planning)."""
 
         TOPIC = "activity_sync:EmailActivity.BatchRetired"
@@ -134,18 +105,7 @@ class EmailActivity(Aggregate):
         replay_id: str | None
         delete_in_org: bool
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            planned = aggregate.batches.pop(self.sync_key, None)
-            aggregate.failed.pop(self.sync_key, None)
-            if self.delete_in_org and self.sync_key in aggregate.written:
-                aggregate.retired.add(self.sync_key)
-            elif self.delete_in_org and planned is not None:
-                aggregate.unconfirmed[self.sync_key] = str(planned.get("sobject") or "Task")
-            else:
-                aggregate.written.pop(self.sync_key, None)
-
-    class TaskDeleted(Aggregate.Event):
+    class TaskDeleted(Event):
         """A retired Task was deleted from the org (or was already gone)."""
 
         TOPIC = "activity_sync:EmailActivity.TaskDeleted"
@@ -153,21 +113,15 @@ class EmailActivity(Aggregate):
         salesforce_id: str
         already_gone: bool
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, EmailActivity)
-            aggregate.retired.discard(self.sync_key)
-            aggregate.unconfirmed.pop(self.sync_key, None)
-            aggregate.written.pop(self.sync_key, None)
-
     def __init__(self, activity: dict[str, Any], source: str) -> None:
         self.activity = activity
         self.source = source
-        self.recipients: list[dict[str, Any]] = []
+        self.recipients: list[RecipientData] = []
         self.directory: dict[str, Any] = {}
         self.settings_version: int | None = None
         self.resolved_with: dict[str, Any] = {}  # the settings the recipients were judged under
         self.warnings: list[str] = []
-        self.batches: dict[str, dict[str, Any]] = {}  # sync key -> planned task
+        self.batches: dict[str, TaskData] = {}  # sync key -> planned task
         self.written: dict[str, str] = {}  # sync key -> Salesforce id
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
@@ -176,6 +130,56 @@ class EmailActivity(Aggregate):
         # record deleted (R20: never a Task the plan no longer wants).
         self.unconfirmed: dict[str, str] = {}
         self.attempts: dict[str, int] = {}  # sync key -> failed attempts so far
+
+    # How each event changes the activity --------------------------------------
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type; Recorded and RelationAdded change nothing here."""
+        match event:
+            case EmailActivity.RecipientsResolved():
+                self.recipients = stored_recipients(event.recipients)
+                self.directory = event.directory
+                self.settings_version = event.settings_version
+                self.resolved_with = event.settings
+                self.warnings = event.warnings
+            case EmailActivity.BatchFormed():
+                self._plan(stored_task(event.task))
+            case EmailActivity.TaskCreated():
+                self.written[event.sync_key] = event.salesforce_id
+                self.failed.pop(event.sync_key, None)
+                self.attempts.pop(event.sync_key, None)
+            case EmailActivity.SyncFailed():
+                self.attempts[event.sync_key] = event.attempt
+                if not event.retryable:
+                    self.failed[event.sync_key] = event.code
+            case EmailActivity.RetryRequested():
+                self.failed.pop(event.sync_key, None)
+            case EmailActivity.BatchRetired():
+                self._unplan(event.sync_key, event.delete_in_org)
+            case EmailActivity.TaskDeleted():
+                self.retired.discard(event.sync_key)
+                self.unconfirmed.pop(event.sync_key, None)
+                self.written.pop(event.sync_key, None)
+
+    def _plan(self, task: TaskData) -> None:
+        """A (re)formed batch starts over: not written, failed or retired yet."""
+        key = task["sync_key"]
+        self.batches[key] = task
+        self.written.pop(key, None)
+        self.failed.pop(key, None)
+        self.retired.discard(key)
+        self.unconfirmed.pop(key, None)
+
+    def _unplan(self, key: str, delete_in_org: bool) -> None:
+        """A retired batch leaves the plan; one written (or perhaps written) awaits deletion."""
+        planned = self.batches.pop(key, None)
+        self.failed.pop(key, None)
+        if delete_in_org and key in self.written:
+            self.retired.add(key)
+        elif delete_in_org and planned is not None:
+            self.unconfirmed[key] = planned["sobject"]
+        else:
+            self.written.pop(key, None)
 
     @classmethod
     def record(cls, activity: Activity, source: str) -> EmailActivity:
@@ -252,9 +256,10 @@ class EmailActivity(Aggregate):
             replay_id=replay_id,
         )
 
-    def task_created(
+    def record_write(
         self, task: PlannedTask, salesforce_id: str, created: bool | None, attempt: int
     ) -> None:
+        """The org holds the record (TaskCreated), and each secondary person is related."""
         self.trigger_event(
             self.TaskCreated,
             sync_key=task.sync_key,
@@ -273,9 +278,10 @@ class EmailActivity(Aggregate):
                 relation_id=relation_id,
             )
 
-    def sync_failed(
+    def record_failure(
         self, sync_key: str, code: str, message: str, retryable: bool, attempt: int
     ) -> None:
+        """The org refused a write or a deletion (SyncFailed), with Salesforce's code (R25)."""
         self.trigger_event(
             self.SyncFailed,
             sync_key=sync_key,
@@ -301,7 +307,8 @@ class EmailActivity(Aggregate):
                 delete_in_org=True,
             )
 
-    def task_deleted(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
+    def record_deletion(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
+        """A retired record left the org, or was already gone (TaskDeleted)."""
         self.trigger_event(
             self.TaskDeleted,
             sync_key=sync_key,

@@ -29,6 +29,9 @@ class RuleNotice(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:RuleNotice.Event"
 
+        def apply(self, aggregate: RuleNotice) -> None:
+            aggregate.apply(self)
+
     class NoticeRaised(Aggregate.Created):
         """The rule's condition held for a written Task; `body` is what will be posted."""
 
@@ -38,19 +41,14 @@ class RuleNotice(Aggregate):
         url: str
         body: dict[str, Any]
 
-    class NoticeDelivered(Aggregate.Event):
+    class NoticeDelivered(Event):
         """The receiver answered 2xx."""
 
         TOPIC = "activity_sync:RuleNotice.NoticeDelivered"
         status: int
         attempt: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, RuleNotice)
-            aggregate.attempts = self.attempt
-            aggregate.state = DELIVERED
-
-    class NoticeFailed(Aggregate.Event):
+    class NoticeFailed(Event):
         """An attempt failed; `retryable` says whether a later run tries again."""
 
         TOPIC = "activity_sync:RuleNotice.NoticeFailed"
@@ -60,13 +58,6 @@ class RuleNotice(Aggregate):
         attempt: int
         retryable: bool
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, RuleNotice)
-            aggregate.attempts = self.attempt
-            aggregate.last_error = f"{self.code}: {self.message}"
-            if not self.retryable:
-                aggregate.state = FAILED
-
     def __init__(self, rule: str, sync_key: str, url: str, body: dict[str, Any]) -> None:
         self.rule = rule
         self.sync_key = sync_key
@@ -75,6 +66,18 @@ class RuleNotice(Aggregate):
         self.state = PENDING
         self.attempts = 0
         self.last_error: str | None = None
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: each delivery attempt counts; a final one settles."""
+        match event:
+            case RuleNotice.NoticeDelivered():
+                self.attempts = event.attempt
+                self.state = DELIVERED
+            case RuleNotice.NoticeFailed():
+                self.attempts = event.attempt
+                self.last_error = f"{event.code}: {event.message}"
+                if not event.retryable:
+                    self.state = FAILED
 
     @classmethod
     def raise_notice(cls, rule: str, sync_key: str, url: str, body: dict[str, Any]) -> RuleNotice:
@@ -89,13 +92,15 @@ class RuleNotice(Aggregate):
         """Delivered, or failed for good: no further attempt."""
         return self.state != PENDING
 
-    def delivered(self, status: int, attempt: int) -> None:
+    def mark_delivered(self, status: int, attempt: int) -> None:
+        """The receiver answered 2xx (NoticeDelivered); a settled notice stays as it is."""
         if not self.is_settled:
             self.trigger_event(self.NoticeDelivered, status=status, attempt=attempt)
 
-    def failed(
+    def record_failure(
         self, code: str, status: int | None, message: str, attempt: int, retryable: bool
     ) -> None:
+        """An attempt failed (NoticeFailed); not `retryable` settles the notice as failed."""
         if not self.is_settled:
             self.trigger_event(
                 self.NoticeFailed,

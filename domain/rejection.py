@@ -69,11 +69,14 @@ class IngestRun(Aggregate, created_event_name="Started"):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:IngestRun.Event"
 
+        def apply(self, aggregate: IngestRun) -> None:
+            aggregate.apply(self)
+
     class Started(Aggregate.Created):
         TOPIC = "activity_sync:IngestRun.Started"
         source: str  # e.g. "file:emails.jsonl", "stdin"
 
-    class LineRejected(Aggregate.Event):
+    class LineRejected(Event):
         """A line was refused; it is kept here, never dropped (SPEC section 2)."""
 
         TOPIC = "activity_sync:IngestRun.LineRejected"
@@ -85,21 +88,11 @@ class IngestRun(Aggregate, created_event_name="Started"):
         raw_sha256: str
         raw_length: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, IngestRun)
-            aggregate.rejected += 1
-
-    class Finished(Aggregate.Event):
+    class Finished(Event):
         TOPIC = "activity_sync:IngestRun.Finished"
         accepted: int
         duplicates: int
         rejected: int
-
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, IngestRun)
-            aggregate.accepted = self.accepted
-            aggregate.duplicates = self.duplicates
-            aggregate.finished = True
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -107,6 +100,16 @@ class IngestRun(Aggregate, created_event_name="Started"):
         self.accepted = 0
         self.duplicates = 0
         self.finished = False
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: refused lines are counted, the totals come at the end."""
+        match event:
+            case IngestRun.LineRejected():
+                self.rejected += 1
+            case IngestRun.Finished():
+                self.accepted = event.accepted
+                self.duplicates = event.duplicates
+                self.finished = True
 
     @classmethod
     def start(cls, source: str) -> IngestRun:

@@ -82,7 +82,10 @@ class Rules(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:Rules.Event"
 
-    class RuleAdded(Aggregate.Event):
+        def apply(self, aggregate: Rules) -> None:
+            aggregate.apply(self)
+
+    class RuleAdded(Event):
         """An admin added a rule."""
 
         TOPIC = "activity_sync:Rules.RuleAdded"
@@ -93,31 +96,31 @@ class Rules(Aggregate):
         since: int
         added_by: str
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, Rules)
-            aggregate.rules[self.name] = Rule(
-                self.name,
-                self.when,
-                self.where,
-                self.url,
-                self.since,
-                self.added_by,
-                self.timestamp.isoformat(),
-            )
-
-    class RuleRemoved(Aggregate.Event):
+    class RuleRemoved(Event):
         """An admin removed a rule; its notices not yet delivered are not sent."""
 
         TOPIC = "activity_sync:Rules.RuleRemoved"
         name: str
         removed_by: str
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, Rules)
-            aggregate.rules.pop(self.name, None)
-
     def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: rules come and go by name."""
+        match event:
+            case Rules.RuleAdded():
+                self.rules[event.name] = Rule(
+                    event.name,
+                    event.when,
+                    event.where,
+                    event.url,
+                    event.since,
+                    event.added_by,
+                    event.timestamp.isoformat(),
+                )
+            case Rules.RuleRemoved():
+                self.rules.pop(event.name, None)
 
     @classmethod
     def create(cls) -> Rules:

@@ -164,7 +164,10 @@ class OrgSettings(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:OrgSettings.Event"
 
-    class Changed(Aggregate.Event):
+        def apply(self, aggregate: OrgSettings) -> None:
+            aggregate.apply(self)
+
+    class Changed(Event):
         """An admin changed one setting (R16)."""
 
         TOPIC = "activity_sync:OrgSettings.Changed"
@@ -172,23 +175,23 @@ class OrgSettings(Aggregate):
         value: Any
         changed_by: str
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, OrgSettings)
-            aggregate.values = replace(aggregate.values, **{self.key: _restore(self.value)})
-
-    class SharedActivitiesObserved(Aggregate.Event):
+    class SharedActivitiesObserved(Event):
         """The org's shared-activities setting was read and differs from before (R17)."""
 
         TOPIC = "activity_sync:OrgSettings.SharedActivitiesObserved"
         enabled: bool
         source: str  # metadata_api | describe | write_refused
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, OrgSettings)
-            aggregate.values = replace(aggregate.values, org_shared_activities=self.enabled)
-
     def __init__(self) -> None:
         self.values = Settings()
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: every event is a new settings version."""
+        match event:
+            case OrgSettings.Changed():
+                self.values = replace(self.values, **{event.key: _restore(event.value)})
+            case OrgSettings.SharedActivitiesObserved():
+                self.values = replace(self.values, org_shared_activities=event.enabled)
 
     @classmethod
     def create(cls) -> OrgSettings:

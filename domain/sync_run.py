@@ -15,12 +15,15 @@ class SyncRun(Aggregate):
     class Event(Aggregate.Event):
         TOPIC = "activity_sync:SyncRun.Event"
 
+        def apply(self, aggregate: SyncRun) -> None:
+            aggregate.apply(self)
+
     class Started(Aggregate.Created):
         TOPIC = "activity_sync:SyncRun.Started"
         worker: str
         settings_version: int
 
-    class ChunkSynced(Aggregate.Event):
+    class ChunkSynced(Event):
         """A chunk of activities was resolved, planned and written."""
 
         TOPIC = "activity_sync:SyncRun.ChunkSynced"
@@ -32,19 +35,14 @@ class SyncRun(Aggregate):
         api_used: int | None
         api_limit: int | None
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, SyncRun)
-            aggregate.activities += self.activities
-            aggregate.api_calls += self.api_calls
-
-    class Paused(Aggregate.Event):
+    class Paused(Event):
         """The run stopped before the budget (R25) or on an outage; work stays pending."""
 
         TOPIC = "activity_sync:SyncRun.Paused"
         reason: str
         detail: dict[str, Any]
 
-    class Finished(Aggregate.Event):
+    class Finished(Event):
         TOPIC = "activity_sync:SyncRun.Finished"
         pending: int
 
@@ -54,12 +52,40 @@ class SyncRun(Aggregate):
         self.activities = 0
         self.api_calls = 0
 
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type: only a synced chunk changes the totals."""
+        match event:
+            case SyncRun.ChunkSynced():
+                self.activities += event.activities
+                self.api_calls += event.api_calls
+
     @classmethod
     def start(cls, worker: str, settings_version: int) -> SyncRun:
         return cls._create(cls.Started, worker=worker, settings_version=settings_version)
 
-    def chunk_synced(self, **counts: Any) -> None:
-        self.trigger_event(self.ChunkSynced, **counts)
+    def record_chunk(
+        self,
+        *,
+        activities: int,
+        emails: int,
+        records_written: int,
+        records_failed: int,
+        api_calls: int,
+        api_used: int | None,
+        api_limit: int | None,
+    ) -> None:
+        """A chunk was resolved, planned and written (ChunkSynced); `api_used` and `api_limit`
+        are the org's API use as last reported, None when unknown."""
+        self.trigger_event(
+            self.ChunkSynced,
+            activities=activities,
+            emails=emails,
+            records_written=records_written,
+            records_failed=records_failed,
+            api_calls=api_calls,
+            api_used=api_used,
+            api_limit=api_limit,
+        )
 
     def pause(self, reason: str, detail: dict[str, Any]) -> None:
         self.trigger_event(self.Paused, reason=reason, detail=detail)

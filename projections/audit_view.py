@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.model import CONTACT, LEAD
+from domain.payloads import stored_recipients, stored_task
 from projections.audit_runs import LINE_REJECTED, RUN_HANDLERS, rejected_line_changes
 from projections.view_changes import (
     ACTIVITIES,
@@ -105,7 +106,7 @@ def _recorded(e: EmailActivity.Recorded) -> list[Put | Add]:
 
 
 def _resolved(e: EmailActivity.RecipientsResolved) -> list[Put | Add]:
-    outcomes = [r.get("outcome") for r in e.recipients]
+    outcomes = [r["outcome"] for r in stored_recipients(e.recipients)]
     values = {
         "resolved": True,
         "settings_version": e.settings_version,
@@ -122,18 +123,18 @@ def _task(e: Aggregate.Event, key: str, **values: Any) -> Put:
 
 
 def _formed(e: EmailActivity.BatchFormed) -> list[Put | Add]:
-    task = e.task
+    task = stored_task(e.task)
     changes: list[Put | Add] = [
         _task(
             e,
             task["sync_key"],
-            sobject=task.get("sobject"),
-            who_id=task.get("who_id"),
-            what_id=task.get("what_id"),
-            what_rule=task.get("what_rule"),
-            account_id=task.get("account_id"),
-            shared=bool(task.get("shared")),
-            member_count=len(task.get("who_ids") or ()),
+            sobject=task["sobject"],
+            who_id=task["who_id"],
+            what_id=task["what_id"],
+            what_rule=task["what_rule"],
+            account_id=task["account_id"],
+            shared=task["shared"],
+            member_count=len(task["who_ids"]),
             batch_index=task.get("batch_index", 0),
             batch_count=task.get("batch_count", 1),
             status=PLANNED,

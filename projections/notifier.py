@@ -194,7 +194,7 @@ class Notifier:
             attempt = notice.attempts + 1
             if notice.rule not in rules:
                 message = "the rule was removed before this notice was delivered"
-                notice.failed("rule_removed", None, message, attempt, retryable=False)
+                notice.record_failure("rule_removed", None, message, attempt, retryable=False)
             else:
                 self._attempt(notice, attempt, report)
             self.app.save(notice)
@@ -204,13 +204,13 @@ class Notifier:
         assert self.sender is not None
         result = self.sender.send(notice.url, notice.body, attempt)
         if result.delivered:
-            notice.delivered(result.status or 200, attempt)
+            notice.mark_delivered(result.status or 200, attempt)
             return
         retryable = result.retryable and attempt < self.options.max_attempts
         message = result.message
         if result.retryable and not retryable:
             message = f"{message} (gave up after {attempt} attempts)"
-        notice.failed(result.code, result.status, message, attempt, retryable)
+        notice.record_failure(result.code, result.status, message, attempt, retryable)
         report.failures.append(
             {
                 "notice_id": str(notice.id),

@@ -161,7 +161,7 @@ class SyncWorker:
         summary.activities += len(activities)
         summary.api_calls += calls
         usage = self._usage()
-        run.chunk_synced(
+        run.record_chunk(
             activities=len(activities),
             emails=sum(1 for a in activities if a.activity["type"] == "sent"),
             records_written=written,
@@ -271,7 +271,7 @@ class SyncWorker:
         for (activity, task), outcome in zip(work, outcomes, strict=True):
             attempt = activity.attempts.get(task.sync_key, 0) + 1
             if outcome.ok and outcome.salesforce_id:
-                activity.task_created(task, outcome.salesforce_id, outcome.created, attempt)
+                activity.record_write(task, outcome.salesforce_id, outcome.created, attempt)
                 written += 1
                 if task.sobject == "Event":
                     summary.events_written += 1
@@ -282,7 +282,7 @@ class SyncWorker:
             else:
                 code = outcome.code or "UNKNOWN_ERROR"
                 message = outcome.message or ""
-                activity.sync_failed(task.sync_key, code, message, outcome.retryable, attempt)
+                activity.record_failure(task.sync_key, code, message, outcome.retryable, attempt)
                 if outcome.retryable:
                     summary.records_deferred += 1
                 else:
@@ -309,7 +309,7 @@ class SyncWorker:
             for task in activity.pending_writes():
                 if task.shared:
                     attempt = activity.attempts.get(task.sync_key, 0) + 1
-                    activity.sync_failed(
+                    activity.record_failure(
                         task.sync_key,
                         "SHARED_ACTIVITIES_UNAVAILABLE",
                         "the org refused related contacts (TaskWhoIds); shared activities is "
@@ -331,11 +331,13 @@ class SyncWorker:
         outcomes = self.writer.delete([sf_id for _, _, sf_id in work])
         for (activity, key, sf_id), outcome in zip(work, outcomes, strict=True):
             if outcome.ok:
-                activity.task_deleted(key, sf_id, already_gone=outcome.code == "ENTITY_IS_DELETED")
+                activity.record_deletion(
+                    key, sf_id, already_gone=outcome.code == "ENTITY_IS_DELETED"
+                )
                 summary.deleted += 1
             else:
                 attempt = activity.attempts.get(key, 0) + 1
-                activity.sync_failed(
+                activity.record_failure(
                     key,
                     outcome.code or "UNKNOWN_ERROR",
                     outcome.message or "",
@@ -365,7 +367,7 @@ class SyncWorker:
             if key in found:
                 work.append((activity, key, found[key]))
             else:
-                activity.task_deleted(key, "", already_gone=True)
+                activity.record_deletion(key, "", already_gone=True)
         return work
 
 

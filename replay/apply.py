@@ -24,9 +24,10 @@ from replay.basis import (
     require_same_org,
     require_unchanged_log,
 )
+from replay.diff import with_adoptions
 from replay.org_state import OrgReader
+from replay.plan_entries import ActivityDiff
 from replay.plan_file import read_entries, read_header
-from replay.planner import ActivityDiff, with_adoptions
 from replay.stream import CHUNK_SIZE, Scope, load
 
 REASON = "replay"

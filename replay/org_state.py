@@ -58,7 +58,8 @@ def written_keys(loaded: Iterable[Loaded]) -> dict[str, list[str]]:
     for item in loaded:
         batches = item.activity.batches
         for key in item.activity.written:
-            sobject = item.sobjects.get(key) or (batches.get(key) or {}).get("sobject") or "Task"
+            planned = batches.get(key)
+            sobject = item.sobjects.get(key) or (planned["sobject"] if planned else "Task")
             by_sobject.setdefault(sobject, []).append(key)
     return by_sobject
 

@@ -20,7 +20,7 @@ from typing import IO, Any
 import orjson
 
 from domain.errors import BadInput
-from replay.planner import ActivityDiff
+from replay.plan_entries import ActivityDiff
 
 FORMAT = "activity-sync/replay-plan"
 FORMAT_VERSION = 1

@@ -16,10 +16,11 @@ from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from projections.ports import OrgRecord
 from projections.replan import plan_from_history
+from replay.diff import diff_activity
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import Fingerprint, OrgReader, read_org, records_of
+from replay.plan_entries import KINDS, ActivityDiff
 from replay.plan_file import PlanWriter, encode_entry
-from replay.planner import KINDS, ActivityDiff, diff_activity
 from replay.stream import CHUNK_SIZE, Loaded, Scope, activity_chunks, load
 
 SAMPLE = 20

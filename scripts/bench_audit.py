@@ -92,12 +92,12 @@ def record(
     for index, task in enumerate(plan.tasks):
         aggregate.form_batch(task, settings.version, None)
         if rng.random() < 0.03:
-            aggregate.sync_failed(
+            aggregate.record_failure(
                 task.sync_key, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", True, 1
             )
         prefix = "00U" if task.sobject == "Event" else "00T"
         salesforce_id = f"{prefix}{n:010d}{index:05d}"
-        aggregate.task_created(task, salesforce_id, True, 1)
+        aggregate.record_write(task, salesforce_id, True, 1)
         written.append((task.sync_key, salesforce_id))
     return aggregate, written
 

@@ -39,7 +39,7 @@ from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact
 from domain.planner import plan_activity
 from projections.ports import OrgRecord
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.parallel import Workers, parse_workers
 from replay.stream import Scope, activity_chunks, load
 
@@ -105,7 +105,7 @@ def build(folder: Path, count: int, seed: int) -> dict[str, float]:
         for index, task in enumerate(plan.tasks):
             aggregate.form_batch(task, settings.version, None)
             salesforce_id = f"{'00U' if task.sobject == 'Event' else '00T'}{n:010d}{index:05d}"
-            aggregate.task_created(task, salesforce_id, True, 1)
+            aggregate.record_write(task, salesforce_id, True, 1)
             subject = task.fields["Subject"]
             rows.append(
                 (task.sync_key, salesforce_id, task.sobject, task.who_id, task.what_id, subject)

@@ -147,7 +147,7 @@ def write_all(aggregate: EmailActivity, tasks: Iterable[PlannedTask]) -> dict[st
     written = {}
     for task in tasks:
         salesforce_id = sf_id("00T" if task.sobject == "Task" else "00U")
-        aggregate.task_created(task, salesforce_id, True, 1)
+        aggregate.record_write(task, salesforce_id, True, 1)
         written[task.sync_key] = salesforce_id
     return written
 
@@ -198,9 +198,9 @@ def first_part(store: Store, emails: int) -> Org:
     big, plan = planned_activity(sent("big", people), org, settings)
     write_all(big, plan.tasks)
     refused, plan = planned_activity(sent("refused", people[:1]), org, settings)
-    refused.sync_failed(plan.tasks[0].sync_key, "INVALID_FIELD", "No such column", False, 1)
+    refused.record_failure(plan.tasks[0].sync_key, "INVALID_FIELD", "No such column", False, 1)
     retried, plan = planned_activity(sent("retried", people[1:2]), org, settings)
-    retried.sync_failed(plan.tasks[0].sync_key, "UNABLE_TO_LOCK_ROW", "locked", True, 1)
+    retried.record_failure(plan.tasks[0].sync_key, "UNABLE_TO_LOCK_ROW", "locked", True, 1)
     write_all(retried, plan.tasks)
     opened, plan = planned_activity(engagement("open-1", "open", people[0]), org, settings)
     write_all(opened, plan.tasks)
@@ -222,7 +222,7 @@ def _ingest() -> IngestRun:
 
 def _run() -> SyncRun:
     run = SyncRun.start("worker-1", 2)
-    run.chunk_synced(
+    run.record_chunk(
         activities=6,
         emails=4,
         records_written=5,
@@ -231,7 +231,7 @@ def _run() -> SyncRun:
         api_used=100,
         api_limit=15000,
     )
-    run.chunk_synced(
+    run.record_chunk(
         activities=4,
         emails=2,
         records_written=3,
@@ -250,12 +250,12 @@ def second_part(store: Store, org: Org) -> None:
     refused = store.app.activity("refused")
     key = next(iter(refused.batches))
     refused.request_retry(key, "admin")
-    refused.task_created(refused.planned()[0], sf_id("00T"), True, 2)
+    refused.record_write(refused.planned()[0], sf_id("00T"), True, 2)
     replayed = store.app.activity("e0")
     old = next(iter(replayed.batches))
     replayed.retire(old, "shared activities disabled", "replay-1")
     after = store.app.change_setting("shared_activities", "off")
     for task in plan_activity(replayed.model, org.directory(), after).tasks:
         replayed.form_batch(task, after.version, "replay-1")
-    replayed.task_deleted(old, replayed.written[old], already_gone=False)
+    replayed.record_deletion(old, replayed.written[old], already_gone=False)
     store.app.save(refused, replayed)

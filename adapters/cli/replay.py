@@ -22,12 +22,12 @@ from domain.errors import BadInput, ConfigurationError, NotFound
 from projections.application import ActivitySyncApp
 from projections.worker import WorkerOptions
 from replay.apply import apply_plan
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.org_state import OrgReader
 from replay.parallel import Workers, parse_workers
+from replay.plan_entries import ActivityDiff
 from replay.plan_file import read_header
-from replay.planner import ActivityDiff
 from replay.stream import parse_since
 
 DETAIL_ROWS = 20

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from projections.worker import SyncSummary
 from replay.apply import ApplyResult
-from replay.planner import ActivityDiff
+from replay.plan_entries import ActivityDiff
 
 MEANING = {
     "create": "Tasks to create",

@@ -13,19 +13,21 @@ from adapters.views.documents import explain_document, history_rows, show_docume
 from adapters.views.rejections import newest_rejections
 from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, webhook
-from adapters.web import models as m
-from adapters.web import orders as o
+from adapters.web import request_bodies as req
+from adapters.web import response_bodies as res
 from adapters.web.console import Console, health_document
 
 WHO = "console"
 Responses = dict[int | str, dict[str, Any]]
-AUTH: Responses = {401: {"model": m.Problem, "description": "the admin token is missing or wrong"}}
+AUTH: Responses = {
+    401: {"model": res.Problem, "description": "the admin token is missing or wrong"}
+}
 CHANGE: Responses = {
     **AUTH,
-    400: {"model": m.Problem, "description": "bad input"},
-    403: {"model": m.Problem, "description": "missing CSRF token (send the bearer header)"},
+    400: {"model": res.Problem, "description": "bad input"},
+    403: {"model": res.Problem, "description": "missing CSRF token (send the bearer header)"},
 }
-MISSING: Responses = {404: {"model": m.Problem, "description": "nothing has that id"}}
+MISSING: Responses = {404: {"model": res.Problem, "description": "nothing has that id"}}
 
 router = APIRouter(prefix="/api", responses=AUTH)
 
@@ -38,7 +40,7 @@ def console_of(request: Request) -> Console:
 ConsoleDep = Annotated[Console, Depends(console_of)]
 
 
-@router.get("/health", response_model=m.Health, tags=["health"])
+@router.get("/health", response_model=res.Health, tags=["health"])
 def health(console: ConsoleDep) -> dict[str, Any]:
     """Backlog, written today, Tasks avoided by sharing, API budget, failures by code, org state."""
     return health_document(console)
@@ -50,7 +52,7 @@ def stats(console: ConsoleDep) -> dict[str, Any]:
     return stats_for(console.app, console.views)
 
 
-@router.get("/failures", response_model=m.FailureList, tags=["failures"])
+@router.get("/failures", response_model=res.FailureList, tags=["failures"])
 def failures(
     console: ConsoleDep,
     code: Annotated[str | None, Query(max_length=200)] = None,
@@ -66,13 +68,13 @@ def failures(
 
 @router.post(
     "/failures/retry",
-    response_model=m.RetryReply,
+    response_model=res.RetryReply,
     tags=["failures"],
     responses={**CHANGE, **MISSING},
 )
-def retry(console: ConsoleDep, order: o.RetryRequest) -> dict[str, Any]:
+def retry(console: ConsoleDep, order: req.RetryRequest) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
-    if isinstance(order, o.RetryKeys):
+    if isinstance(order, req.RetryKeys):
         result = actions.retry(console.app, console.views, WHO, sync_keys=order.sync_keys)
     else:
         result = actions.retry(console.app, console.views, WHO, code=order.code)
@@ -80,7 +82,7 @@ def retry(console: ConsoleDep, order: o.RetryRequest) -> dict[str, Any]:
     return result.to_dict()
 
 
-@router.get("/search", response_model=m.SearchReply, tags=["explain"])
+@router.get("/search", response_model=res.SearchReply, tags=["explain"])
 def search(
     console: ConsoleDep, q: Annotated[str, Query(min_length=1, max_length=500)]
 ) -> dict[str, Any]:
@@ -107,23 +109,23 @@ def rejected(
     return {"total": kept.total, "rejected": [line.to_dict() for line in kept.lines]}
 
 
-@router.get("/settings", response_model=m.SettingsDocument, tags=["settings"])
+@router.get("/settings", response_model=res.SettingsDocument, tags=["settings"])
 def settings(console: ConsoleDep) -> dict[str, Any]:
     """Current values, defaults, shared-activities state and every version (R16, R17)."""
     rows = history_rows(console.app.settings_history())
     return {**show_document(console.app.settings(), rows), "history": rows}
 
 
-@router.post("/settings", response_model=m.SettingChanged, tags=["settings"], responses=CHANGE)
+@router.post("/settings", response_model=res.SettingChanged, tags=["settings"], responses=CHANGE)
 def change_setting(
     console: ConsoleDep,
-    change: o.SettingChange,  # type: ignore[valid-type]
+    change: req.SettingChange,  # type: ignore[valid-type]
 ) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
     return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
 
 
-@router.get("/replay/plans", response_model=list[m.PlanSummary], tags=["replay"])
+@router.get("/replay/plans", response_model=list[res.PlanSummary], tags=["replay"])
 def plans(console: ConsoleDep) -> list[dict[str, Any]]:
     """Replay plans made by this console, newest first."""
     return console.plans.plans()
@@ -131,21 +133,21 @@ def plans(console: ConsoleDep) -> list[dict[str, Any]]:
 
 @router.post(
     "/replay/plans",
-    response_model=m.PlanSummary,
+    response_model=res.PlanSummary,
     status_code=201,
     tags=["replay"],
-    responses={**CHANGE, 502: {"model": m.Problem}, 503: {"model": m.Problem}},
+    responses={**CHANGE, 502: {"model": res.Problem}, 503: {"model": res.Problem}},
 )
 def make_plan(
-    console: ConsoleDep, order: Annotated[o.PlanOrder | None, Body()] = None
+    console: ConsoleDep, order: Annotated[req.PlanOrder | None, Body()] = None
 ) -> dict[str, Any]:
     """Plan a replay of the whole history under the current settings (R19); nothing changes."""
-    read_org = (order or o.PlanOrder()).read_org
+    read_org = (order or req.PlanOrder()).read_org
     return console.plans.make(console.app, read_org and console.has_org)
 
 
 @router.get(
-    "/replay/plans/{replay_id}", response_model=m.PlanDetail, tags=["replay"], responses=MISSING
+    "/replay/plans/{replay_id}", response_model=res.PlanDetail, tags=["replay"], responses=MISSING
 )
 def plan(
     console: ConsoleDep,
@@ -161,11 +163,15 @@ def plan(
 
 @router.post(
     "/replay/plans/{replay_id}/apply",
-    response_model=m.ApplyReply,
+    response_model=res.ApplyReply,
     tags=["replay"],
-    responses={**CHANGE, **MISSING, 409: {"model": m.Problem, "description": "the plan is stale"}},
+    responses={
+        **CHANGE,
+        **MISSING,
+        409: {"model": res.Problem, "description": "the plan is stale"},
+    },
 )
-def apply(console: ConsoleDep, replay_id: str, order: o.ApplyOrder) -> dict[str, Any]:
+def apply(console: ConsoleDep, replay_id: str, order: req.ApplyOrder) -> dict[str, Any]:
     """Append the plan's events; the background sync then writes them to the org."""
     result = console.plans.apply(console.app, replay_id, order.force)
     console.sync.wake()
@@ -175,13 +181,13 @@ def apply(console: ConsoleDep, replay_id: str, order: o.ApplyOrder) -> dict[str,
 @router.post(
     "/activities",
     status_code=202,
-    response_model=m.WebhookReply,
+    response_model=res.WebhookReply,
     tags=["webhook"],
     responses={
-        400: {"model": m.Problem, "description": "the body is not JSON at all"},
-        401: {"model": m.Problem, "description": "missing or wrong X-Activity-Sync-Signature"},
-        413: {"model": m.Problem, "description": "the body is over the size limit"},
-        503: {"model": m.Problem, "description": "no webhook secret is configured"},
+        400: {"model": res.Problem, "description": "the body is not JSON at all"},
+        401: {"model": res.Problem, "description": "missing or wrong X-Activity-Sync-Signature"},
+        413: {"model": res.Problem, "description": "the body is over the size limit"},
+        503: {"model": res.Problem, "description": "no webhook secret is configured"},
     },
     openapi_extra={
         "requestBody": {

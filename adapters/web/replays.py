@@ -1,6 +1,6 @@
 """Replay from the console: make a plan for the current settings, keep it, show it, apply it.
 
-The very functions of `activity-sync replay plan|apply` (replay.making, replay.apply);
+The very functions of `activity-sync replay plan|apply` (replay.make_plan, replay.apply);
 plans are files in one folder named by their replay id, and an applied plan gets a
 `<id>.applied.json` beside it. One replay operation runs at a time.
 """
@@ -22,7 +22,7 @@ import orjson
 from domain.errors import BadInput, NotFound
 from projections.application import ActivitySyncApp
 from replay.apply import apply_plan
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.plan_file import read_entries, read_header
 

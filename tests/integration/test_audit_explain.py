@@ -172,9 +172,9 @@ def test_a_refused_write_shows_salesforce_code_message_and_retries(store: Store)
         sent("m-refused", ["a@acme.example"]), org, store.app.settings()
     )
     key = plan.tasks[0].sync_key
-    activity.sync_failed(key, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", True, 1)
+    activity.record_failure(key, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access", True, 1)
     message = "Subject: value too long for field"
-    activity.sync_failed(key, "FIELD_CUSTOM_VALIDATION_EXCEPTION", message, False, 2)
+    activity.record_failure(key, "FIELD_CUSTOM_VALIDATION_EXCEPTION", message, False, 2)
     store.app.save(activity)
 
     document = explained(store, key)

@@ -16,7 +16,7 @@ from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from projections.ports import Undecoded
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.stream import STATELESS, load
 
 SHARED = Settings(shared_activities="on")
@@ -38,7 +38,7 @@ def written_email(n: int) -> EmailActivity:
     )
     for task in plan.tasks:
         aggregate.form_batch(task, SHARED.version, None)
-        aggregate.task_created(task, f"00T{n:015d}", True, 1)
+        aggregate.record_write(task, f"00T{n:015d}", True, 1)
     return aggregate
 
 

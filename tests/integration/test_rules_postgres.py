@@ -57,7 +57,7 @@ def write_shared_task(app: ActivitySyncApp, n: int) -> str:
                        True, fields={"Subject": "Sent (New): Pricing"})  # fmt: skip
     activity.resolve(recipients, {}, {"version": 1}, [])
     activity.form_batch(task, 1, None)
-    activity.task_created(task, f"00T00000000000{n}AAA", True, 1)
+    activity.record_write(task, f"00T00000000000{n}AAA", True, 1)
     app.save(activity)
     return key
 

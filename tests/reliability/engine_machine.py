@@ -39,7 +39,7 @@ from projections.ports import SyncError
 from projections.replan import plan_from_history
 from replay.apply import apply_plan
 from replay.basis import BasisChanged
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader
 
 PEOPLE = ("c0", "c1", "c2", "c3", "c4", "c5", "l0", "l1", "nobody", "not-an-address")

@@ -82,7 +82,7 @@ def test_only_a_permanent_refusal_fails_the_task(retryable: bool, status: str | 
     """R25: a retryable refusal is recorded but leaves the Task pending."""
     aggregate = _activity()
     aggregate.form_batch(TASK, 1, None)
-    aggregate.sync_failed("as1_k", "UNABLE_TO_LOCK_ROW", "locked", retryable, 1)
+    aggregate.record_failure("as1_k", "UNABLE_TO_LOCK_ROW", "locked", retryable, 1)
 
     failed = _changes(aggregate)[-1]
 
@@ -96,7 +96,7 @@ def test_written_tasks_and_relations_are_put_by_sync_key() -> None:
     """R8: the primary is on the Task; each secondary contact is a relation row."""
     aggregate = _activity()
     aggregate.form_batch(TASK, 1, None)
-    aggregate.task_created(TASK, "00TWRITTEN", True, 1)
+    aggregate.record_write(TASK, "00TWRITTEN", True, 1)
 
     changes = [c for batch in _changes(aggregate)[2:] for c in batch]
 
@@ -124,7 +124,7 @@ def test_chunk_changes_merge_puts_in_order_and_sum_adds() -> None:
 def test_a_synced_chunk_adds_its_calls_and_keeps_the_latest_usage() -> None:
     """R24, R25: API calls add up; the org's reported usage is the latest value."""
     run = SyncRun.start("w", 1)
-    run.chunk_synced(
+    run.record_chunk(
         activities=3,
         emails=2,
         records_written=2,

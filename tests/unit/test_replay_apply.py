@@ -12,7 +12,7 @@ from sync_fakes import sent
 from domain.activity import EmailActivity
 from replay.apply import apply_plan
 from replay.basis import BasisChanged
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 from replay.org_access import target_settings
 from replay.plan_file import read_entries, read_header
 from replay.stream import parse_since

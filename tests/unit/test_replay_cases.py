@@ -7,7 +7,7 @@ from replay_fakes import ENGINE_USER, Rig, contacts, make_rig, opportunity, org_
 from sync_fakes import sent
 
 from replay.apply import apply_plan
-from replay.making import PlanRequest, make_plan
+from replay.make_plan import PlanRequest, make_plan
 
 
 @pytest.fixture()

@@ -10,8 +10,9 @@ from domain.model import Activity, ContactFact, Directory
 from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.ports import OrgRecord
+from replay.diff import diff_activity, plain, with_adoptions
 from replay.drift import canonical_id, edited_reason, same_id
-from replay.planner import ActivityDiff, diff_activity, plain, with_adoptions
+from replay.plan_entries import ActivityDiff
 
 SHARED = Settings(shared_activities="on")
 WRITTEN_AT = datetime(2026, 11, 2, 12, tzinfo=UTC)
@@ -39,7 +40,7 @@ def planned(n: int, settings: Settings = SHARED, write: bool = True) -> EmailAct
     for n_task, task in enumerate(plan.tasks):
         aggregate.form_batch(task, settings.version, None)
         if write:
-            aggregate.task_created(task, f"00T{n_task:015d}", True, 1)
+            aggregate.record_write(task, f"00T{n_task:015d}", True, 1)
     return aggregate
 
 

@@ -175,7 +175,7 @@ def test_a_rule_fires_once_per_task_across_runs_and_rewrites(store: Store) -> No
     activity = store.app.activity("m1")
     assert activity is not None
     (task,) = activity.planned()
-    activity.task_created(task, activity.written[task.sync_key], False, attempt=1)
+    activity.record_write(task, activity.written[task.sync_key], False, attempt=1)
     store.app.save(activity)
     store.sync(sent("m1", "ann@one.example"))  # re-ingested: a duplicate
     again = store.notifier().run()
@@ -286,7 +286,7 @@ def test_a_lead_primary_is_judged_as_a_lead(store: Store) -> None:
     recipient = {"address": "lee@lead.example", "outcome": "lead", "lead_id": "00Q000000000001"}
     activity.resolve([recipient], {}, {"version": 1}, [])
     activity.form_batch(task, 1, None)
-    activity.task_created(task, "00T000000000009", True, 1)
+    activity.record_write(task, "00T000000000009", True, 1)
     store.app.save(activity)
     store.notifier().run()
     ((_, body, _),) = store.sender.posts

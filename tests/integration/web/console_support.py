@@ -60,7 +60,7 @@ def refuse(store: Store, org: Org, source_id: str, to: list[str], code: str, mes
     """An email whose Task the org refused for good; returns the sync key."""
     activity, plan = planned_activity(sent(source_id, to), org, store.app.settings())
     key = plan.tasks[0].sync_key
-    activity.sync_failed(key, code, message, False, 1)
+    activity.record_failure(key, code, message, False, 1)
     store.app.save(activity)
     return key
 

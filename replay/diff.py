@@ -17,9 +17,7 @@ from domain.activity import EmailActivity
 from domain.model import Plan, PlannedTask
 from projections.ports import OrgRecord
 from replay.drift import DEFAULT_SKEW, adoptable, canonical_id, edited_reason, id_set, same_id
-from replay.items import KINDS, ActivityDiff, Item
-
-__all__ = ["KINDS", "ActivityDiff", "Item", "diff_activity", "plain", "with_adoptions"]
+from replay.plan_entries import ActivityDiff, Item
 
 _SHAPE = ("who_ids", "who_id", "what_id")
 

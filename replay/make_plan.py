@@ -14,8 +14,8 @@ from projections.application import ActivitySyncApp
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import OrgReader
 from replay.parallel import Workers, survey_in_parallel
+from replay.plan_entries import ActivityDiff
 from replay.plan_file import PlanWriter
-from replay.planner import ActivityDiff
 from replay.stream import CHUNK_SIZE, Scope
 from replay.survey import Survey, SurveyOptions, survey
 

@@ -1,4 +1,4 @@
-"""What the JSON API answers (response shapes; with `orders` they make /openapi.json)."""
+"""What the JSON API answers (response bodies; with `request_bodies` they make /openapi.json)."""
 
 from __future__ import annotations
 
