@@ -113,13 +113,15 @@ def test_a_failure_card_opens_the_filtered_list_and_retry_asks_first(
     assert "Project kickoff notes" in rows.first.inner_text()
     assert page.locator("#code").input_value() == "FIELD_INTEGRITY_EXCEPTION"
     shoot(page, screenshots, "failures")
+    # Each click below loads another page: the checks wait for it (a read right after the
+    # click can still see the page it left).
     page.click("#retry-all")
-    assert (
+    sync_api.expect(page.locator("h1")).to_contain_text(
         "Retry all 3 records refused with FIELD_INTEGRITY_EXCEPTION?"
-        in page.locator("h1").inner_text()
     )
     page.click("text=Cancel")
-    assert page.locator("table.list tbody tr").count() == 3
+    page.wait_for_url(re.compile(r"/failures\?code=FIELD_INTEGRITY_EXCEPTION"))
+    sync_api.expect(page.locator("table.list tbody tr")).to_have_count(3)
 
 
 def test_searching_a_task_id_reads_its_story_as_a_timeline(
@@ -154,7 +156,7 @@ def test_a_replay_plan_is_applied_after_confirmation_and_synced(
     page.select_option("#key", "shared_activities")
     page.fill("#value", "off")
     page.click("#change-setting")
-    assert "shared_activities: auto → off" in page.locator("main").inner_text()
+    sync_api.expect(page.locator("main")).to_contain_text("shared_activities: auto → off")
     page.click("#confirm-button")
     page.wait_for_url(re.compile(r"/settings\?changed=shared_activities"))
     shoot(page, screenshots, "settings")
@@ -168,7 +170,7 @@ def test_a_replay_plan_is_applied_after_confirmation_and_synced(
     shoot(page, screenshots, "replay")
     tasks_before = _count_tasks(site)
     page.click("#apply-plan")
-    assert "Apply replay plan" in page.locator("h1").inner_text()
+    sync_api.expect(page.locator("h1")).to_contain_text("Apply replay plan")
     page.click("#confirm-button")
     page.wait_for_selector("text=Applied")
     expected = tasks_before - deleted + created
