@@ -33,6 +33,8 @@ from domain.settings import Settings
 from domain.sync_keys import sync_key
 
 MISSING_ACTOR = "missing_actor"
+# R13: `lead_not_related:<object>:<record id>`, the custom record a Lead's Task cannot carry.
+LEAD_NOT_RELATED = "lead_not_related"
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,12 @@ def _batch_tasks(batch: Batch, index: int, count: int, context: _Context) -> lis
 def _individual_tasks(person: Recipient, context: _Context) -> list[PlannedTask]:
     """R9 (Leads), R11-R14: one record per related record of this one person, never shared."""
     related_to = context.activity.related_to
-    if related_to is not None:
+    warnings: tuple[str, ...] = ()
+    if related_to is not None and person.outcome == LEAD:
+        # Salesforce refuses a WhatId on a Task or Event whose WhoId is a Lead (R13).
+        relation = Relation(((None, "R13"),), ())
+        warnings = (f"{LEAD_NOT_RELATED}:{related_to.object}:{related_to.id}",)
+    elif related_to is not None:
         relation = Relation(((related_to.id, "R13"),), ())
     elif person.outcome == LEAD:
         relation = Relation(((None, "R9"),), ())
@@ -128,7 +135,7 @@ def _individual_tasks(person: Recipient, context: _Context) -> list[PlannedTask]
         relation = relate(person, context.directory, context.settings, context.owner)
     kind = "event" if context.sobject == "Event" else "single"
     who = (person.person_id or "",)
-    return _tasks_for(person, who, relation, context, kind=kind, shared=False)
+    return _tasks_for(person, who, relation, context, kind=kind, shared=False, warnings=warnings)
 
 
 def _tasks_for(

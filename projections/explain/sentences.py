@@ -142,6 +142,13 @@ def warning_entry(raw: str, members_accounts: list[str]) -> dict[str, Any]:
             f"Contacts of other Accounts ({', '.join(accounts)}) are in this batch; the Task is "
             "related to the primary's Account only (R10e; split_by_account would separate them)."
         )
+    elif code == "lead_not_related":
+        sobject, _, record = detail.partition(":")
+        entry["record"] = {"object": sobject, "id": record}
+        entry["explanation"] = (
+            f"The activity belongs to {sobject} {record}, but this Task's Name is a Lead: "
+            "Salesforce takes no WhatId on a Lead's Task or Event, so it is not related to it (R13)."
+        )
     elif code in ("ambiguous_contact", "ambiguous_lead"):
         address, _, ids = detail.partition(":")
         entry["explanation"] = f"Several records share {address} ({ids}); the most recent won (R5)."

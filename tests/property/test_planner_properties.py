@@ -93,9 +93,10 @@ def kept_opportunities(s: Scenario, contact: Person) -> list[str]:
 
 
 def related_records(s: Scenario, person: Person) -> list[tuple[str | None, str]]:
-    """What R9, R10a-d or R13 should relate this person's Tasks to."""
+    """What R9, R10a-d or R13 should relate this person's Tasks to (a Lead's Task never has a
+    WhatId: Salesforce refuses one with a Lead's WhoId)."""
     if s.activity.related_to is not None:
-        return [(s.activity.related_to.id, "R13")]
+        return [(None if person.expect == "lead" else s.activity.related_to.id, "R13")]
     if person.expect == "lead":
         return [(None, "R9")]
     rule = "R10b" if s.settings.opportunity_mode == "contact_role" else "R10a"
@@ -177,7 +178,7 @@ def test_shared_batches_partition_the_matched_contacts_in_recipient_order(s: Sce
 @given(scenarios())
 def test_only_matched_people_are_on_tasks_and_each_lead_stands_alone(s: Scenario) -> None:
     """R2-R5, R9: excluded, invalid, unmatched and skipped Bcc people are on no Task; Leads
-    are never batched and each Lead gets its own Tasks without a WhatId (R13 aside)."""
+    are never batched and each Lead gets its own Tasks without a WhatId (R9, R13)."""
     result = plan(s)
     contacts = {p.person_id for p in matched(s, "contact")}
     leads = {p.person_id for p in matched(s, "lead")}
@@ -186,7 +187,7 @@ def test_only_matched_people_are_on_tasks_and_each_lead_stands_alone(s: Scenario
     for task in result.tasks:
         if task.who_id in leads:
             assert (task.who_ids, task.shared, task.account_id) == ((task.who_id,), False, None)
-            assert task.what_id == (s.activity.related_to.id if s.activity.related_to else None)
+            assert task.what_id is None  # R9, R13: a Lead's Task carries no WhatId
     assert sum(t.who_id in leads for t in result.tasks) == len(leads)
 
 

@@ -318,8 +318,11 @@ def test_a_meeting_makes_one_event_per_matched_attendee_never_shared() -> None:
 # R13 ----------------------------------------------------------------------------------
 
 
-def test_a_custom_record_makes_one_task_per_contact_and_lead_related_to_it() -> None:
-    """R13: with related_to, never shared; every Task's WhatId is the custom record."""
+def test_a_custom_record_relates_each_contacts_task_and_a_leads_task_carries_only_a_warning() -> (
+    None
+):
+    """R13: with related_to, never shared; a Contact's Task has the custom record as WhatId,
+    a Lead's Task has no WhatId (Salesforce refuses one) and says which record it lacks."""
     directory = replace(
         world(), leads_by_email={"l@beta.example": (LeadFact("00QL", "l@beta.example"),)}
     )
@@ -330,8 +333,9 @@ def test_a_custom_record_makes_one_task_per_contact_and_lead_related_to_it() -> 
     assert [(t.who_ids, t.what_id, t.what_rule, t.shared) for t in plan.tasks] == [
         (("003000",), "a01X", "R13", False),
         (("003001",), "a01X", "R13", False),
-        (("00QL",), "a01X", "R13", False),
+        (("00QL",), None, "R13", False),
     ]
+    assert [t.warnings for t in plan.tasks] == [(), (), ("lead_not_related:Project__c:a01X",)]
 
 
 # R14 ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Any
 
 from sync_e2e_support import SyncCase, people
 
+from adapters.views.documents import explain_document
+
 KEY = "Activity_Sync_Key__c"
 
 
@@ -91,20 +93,32 @@ def test_a_meeting_is_one_event_per_matched_attendee(case: SyncCase) -> None:
     assert whats[case.ids["c0"]] == case.ids["deal"] and whats[case.ids["lead0"]] is None
 
 
-def test_an_email_about_a_custom_record_is_one_task_per_person_related_to_it(
+def test_an_email_about_a_custom_record_is_one_task_per_person_and_the_leads_has_no_what_id(
     case: SyncCase,
 ) -> None:
-    """R13: `related_to` a Project__c record: never shared, WhatId is the project."""
+    """R13: `related_to` a Project__c record: never shared; each Contact's Task is related to
+    the project; the Lead's Task is not (the org refuses a WhatId with a Lead's WhoId) and
+    explain says which record it could not carry."""
     _seed(case)
     project = case.ids["rollout"]
     related = {"object": "Project__c", "id": project}
     case.ingest(case.sent("project", ["c0", "c1", "lead0"], related_to=related))
 
-    case.sync()
+    summary = case.sync()
 
-    tasks = case.tasks()
-    assert sorted(t["WhoId"] for t in tasks) == sorted(case.who("c0", "c1", "lead0"))
-    assert all(t["WhatId"] == project and t["WhoCount"] == 1 for t in tasks)
+    assert summary.records_failed == 0
+    tasks = {t["WhoId"]: t for t in case.tasks()}
+    assert sorted(tasks) == sorted(case.who("c0", "c1", "lead0"))
+    assert all(t["WhoCount"] == 1 for t in tasks.values())
+    lead = case.who("lead0")[0]
+    assert [tasks[who]["WhatId"] for who in case.who("c0", "c1")] == [project, project]
+    assert tasks[lead]["WhatId"] is None
+    with case.engine() as engine:
+        story = explain_document(engine.app, engine.views, tasks[lead]["Id"])
+    warnings = [w for t in story["tasks"] for w in t["warnings"]]
+    assert [(w["code"], w["record"]) for w in warnings] == [
+        ("lead_not_related", {"object": "Project__c", "id": project})
+    ]
 
 
 def test_without_shared_activities_a_sent_email_is_one_task_per_person(fresh_case: Any) -> None:
