@@ -123,6 +123,10 @@ class EmailActivity(Aggregate):
         self.warnings: list[str] = []
         self.batches: dict[str, TaskData] = {}  # sync key -> planned task
         self.written: dict[str, str] = {}  # sync key -> Salesforce id
+        # Sync keys the org holds a record for (written once, not deleted since), also while a
+        # re-formed batch waits to be re-written: that write updates, so it sends no
+        # create-only field (TaskSubtype).
+        self.in_org: set[str] = set()
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
         # Retired before any write was recorded: sync key -> sobject. A write that reached the
@@ -146,6 +150,7 @@ class EmailActivity(Aggregate):
                 self._plan(stored_task(event.task))
             case EmailActivity.TaskCreated():
                 self.written[event.sync_key] = event.salesforce_id
+                self.in_org.add(event.sync_key)
                 self.failed.pop(event.sync_key, None)
                 self.attempts.pop(event.sync_key, None)
             case EmailActivity.SyncFailed():
@@ -160,6 +165,7 @@ class EmailActivity(Aggregate):
                 self.retired.discard(event.sync_key)
                 self.unconfirmed.pop(event.sync_key, None)
                 self.written.pop(event.sync_key, None)
+                self.in_org.discard(event.sync_key)
 
     def _plan(self, task: TaskData) -> None:
         """A (re)formed batch starts over: not written, failed or retired yet."""

@@ -97,8 +97,12 @@ class TaskWriter(Protocol):
     """Carries planned records out in the org, idempotently by sync key (R20, R24)."""
 
     @abstractmethod
-    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
-        """Upsert by sync key, TaskWhoIds in the same record; one outcome per task, in order."""
+    def write(
+        self, tasks: Sequence[PlannedTask], existing: Collection[str] = ()
+    ) -> list[WriteOutcome]:
+        """Upsert by sync key, TaskWhoIds in the same record; one outcome per task, in order.
+        `existing`: sync keys the org already holds a record for (an update: no create-only
+        fields are sent for them)."""
 
     @abstractmethod
     def delete(self, salesforce_ids: Sequence[str]) -> list[WriteOutcome]:

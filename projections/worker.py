@@ -261,8 +261,9 @@ class SyncWorker:
         work = [(a, t) for a in activities for t in a.pending_writes()]
         if not work:
             return 0, 0, []
+        existing = {key for a in activities for key in a.in_org}
         try:
-            outcomes = self.writer.write([task for _, task in work])
+            outcomes = self.writer.write([task for _, task in work], existing)
         except PermanentSyncError as error:
             outcomes = [self._as_outcome(task, error) for _, task in work]
         self.after_write(outcomes)

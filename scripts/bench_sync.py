@@ -17,7 +17,7 @@ import json
 import math
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -176,7 +176,9 @@ class OneCallPerRecordWriter(TaskWriter):
         self.sf = sf
         self.field = external_id_field
 
-    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
+    def write(
+        self, tasks: Sequence[PlannedTask], existing: Collection[str] = ()
+    ) -> list[WriteOutcome]:
         return [self._one(task) for task in tasks]
 
     def _one(self, task: PlannedTask) -> WriteOutcome:

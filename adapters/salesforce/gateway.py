@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random as _random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from simple_salesforce.api import Salesforce
@@ -80,12 +81,27 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         return lookups.lookup(self.transport, addresses, senders, self.statement_budget)
 
     # -- TaskWriter ------------------------------------------------------------------------
-    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
-        items = writes.items_for(tasks, self.external_id_field, self.shared())
+    def write(
+        self, tasks: Sequence[PlannedTask], existing: Collection[str] = ()
+    ) -> list[WriteOutcome]:
+        items = writes.items_for(tasks, self.external_id_field, self.shared(), existing)
         outcomes = self._rounds(items, self._upsert_once)
         return [outcomes[item.position] for item in items]
 
     def _upsert_once(self, items: list[writes.Item]) -> dict[int, WriteOutcome]:
+        """Send once; records refused only for a create-only field (they existed after all) go
+        again at once without it: an update, not a failure (R20)."""
+        outcomes = self._upsert_items(items)
+        again = [
+            dataclasses.replace(item, body=writes.without_create_only(item.body))
+            for item in items
+            if writes.refused_for_create_only(item, outcomes[item.position])
+        ]
+        if again:
+            outcomes.update(self._upsert_items(again))
+        return outcomes
+
+    def _upsert_items(self, items: list[writes.Item]) -> dict[int, WriteOutcome]:
         """The Bulk part first (its budget is checked before anything is sent), then composite."""
         bulk, rest = bulk_writes.split(items, self.bulk_threshold, bulk_writes.item_sobject)
         outcomes = bulk_writes.upsert(self.transport, bulk, self.external_id_field) if bulk else {}

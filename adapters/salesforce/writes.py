@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,9 @@ from adapters.salesforce.transport import Transport
 from domain.model import PlannedTask, WriteOutcome
 
 COLLECTION_SIZE = 200
+# Fields the org takes on create and refuses on update (describe: createable, not updateable).
+CREATE_ONLY = {"Task": ("TaskSubtype",), "Event": ("EventSubtype",)}
+CREATE_ONLY_REFUSED = "INVALID_FIELD_FOR_INSERT_UPDATE"
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,37 @@ def sends_who_ids(task: PlannedTask, shared_on: bool) -> bool:
     return shared_on and task.sobject == "Task" and task.shared
 
 
-def items_for(tasks: Sequence[PlannedTask], external_id_field: str, shared_on: bool) -> list[Item]:
-    return [
-        Item(
-            n, t.sync_key, record_body(t, external_id_field, shared_on), sends_who_ids(t, shared_on)
-        )
-        for n, t in enumerate(tasks)
-    ]
+def items_for(
+    tasks: Sequence[PlannedTask],
+    external_id_field: str,
+    shared_on: bool,
+    existing: Collection[str] = (),
+) -> list[Item]:
+    """One item per task; records known to exist (`existing` sync keys) go without the fields
+    the org only takes on create, since the upsert will update them."""
+    items = []
+    for n, t in enumerate(tasks):
+        body = record_body(t, external_id_field, shared_on)
+        if t.sync_key in existing:
+            body = without_create_only(body)
+        items.append(Item(n, t.sync_key, body, sends_who_ids(t, shared_on)))
+    return items
+
+
+def without_create_only(body: dict[str, Any]) -> dict[str, Any]:
+    dropped = CREATE_ONLY.get(body["attributes"]["type"], ())
+    return {name: value for name, value in body.items() if name not in dropped}
+
+
+def refused_for_create_only(item: Item, outcome: WriteOutcome) -> bool:
+    """The org refused an update because the record carried a create-only field (the engine
+    could not know the record existed: the answer to an earlier write was lost)."""
+    fields = CREATE_ONLY.get(item.body["attributes"]["type"], ())
+    return (
+        not outcome.ok
+        and outcome.code == CREATE_ONLY_REFUSED
+        and any(name in item.body and name in (outcome.message or "") for name in fields)
+    )
 
 
 def collections(items: Sequence[Item]) -> list[tuple[str, list[Item]]]:

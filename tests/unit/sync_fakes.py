@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from domain.model import (
@@ -41,6 +41,7 @@ class FakeOrg(DirectoryLookup, TaskWriter, OrgProbe):
     calls_made: int = 0
     lookups: list[list[str]] = field(default_factory=list)
     write_batches: list[int] = field(default_factory=list)
+    told_existing: list[set[str]] = field(default_factory=list)  # keys the worker said exist
 
     def _call(self) -> None:
         if self.budget is not None and self.calls_made >= self.budget:
@@ -68,9 +69,12 @@ class FakeOrg(DirectoryLookup, TaskWriter, OrgProbe):
             },
         )
 
-    def write(self, tasks: Sequence[PlannedTask]) -> list[WriteOutcome]:
+    def write(
+        self, tasks: Sequence[PlannedTask], existing: Collection[str] = ()
+    ) -> list[WriteOutcome]:
         self._call()
         self.write_batches.append(len(tasks))
+        self.told_existing.append(set(existing))
         return [self._write_one(task) for task in tasks]
 
     def _write_one(self, task: PlannedTask) -> WriteOutcome:

@@ -237,3 +237,51 @@ class _RefusingClient(FakeClient):
                 "httpStatusCode": 400,
                 "referenceId": request["referenceId"],
             }
+
+
+def subtype_task(n: int = 0) -> PlannedTask:
+    plain = task(n)
+    return PlannedTask(**{**plain.__dict__, "fields": {**plain.fields, "TaskSubtype": "Email"}})
+
+
+def test_a_record_the_org_already_holds_is_updated_without_its_create_only_fields() -> None:
+    """R20: TaskSubtype is createable, not updateable; an upsert known to update leaves it out."""
+    client = FakeClient()
+    gateway(client).write([subtype_task(0), subtype_task(1)], existing={"key-1"})
+    records = client.bodies[0]["compositeRequest"][0]["body"]["records"]
+    assert [r.get("TaskSubtype") for r in records] == ["Email", None]
+    assert [r["Subject"] for r in records] == ["Sent (New): hi"] * 2
+
+
+def test_an_update_refused_for_a_create_only_field_is_sent_again_at_once_without_it() -> None:
+    """R20: when the engine could not know the record existed (a lost answer), the org's
+    refusal of TaskSubtype on update is no failure: the record goes again without it."""
+    refused = (
+        "Unable to create/update fields: TaskSubtype. Please check the security settings of "
+        "this field and verify that it is read/write for your user profile or permission set."
+    )
+
+    def answer(sobject: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": None,
+                "success": False,
+                "errors": [
+                    {
+                        "statusCode": "INVALID_FIELD_FOR_INSERT_UPDATE",
+                        "message": refused,
+                        "fields": ["TaskSubtype"],
+                    }
+                ],
+            }
+            if "TaskSubtype" in r
+            else {"id": "00T000000000001AAA", "success": True, "created": False, "errors": []}
+            for r in records
+        ]
+
+    client = FakeClient(collection=answer)
+    (outcome,) = gateway(client).write([subtype_task()])
+    assert outcome.ok and outcome.created is False and outcome.salesforce_id
+    assert client.calls == ["POST composite", "POST composite"]  # no back-off, no failure
+    again = client.bodies[1]["compositeRequest"][0]["body"]["records"]
+    assert "TaskSubtype" not in again[0]

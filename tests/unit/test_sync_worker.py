@@ -180,3 +180,19 @@ def test_an_org_outage_pauses_the_run_and_keeps_everything_pending(store):
     assert summary.paused == "org_unavailable" and summary.pending == 1
     org.outage = False
     assert make_worker(store, org).run().tasks_written == 1
+
+
+def test_a_batch_formed_again_for_a_written_task_is_written_as_an_update(store):
+    """R19, R20: after a replay re-forms a written batch, the worker tells the writer the org
+    holds that sync key, so no create-only field goes with the update."""
+    org = org_with(2)
+    app, _ = store
+    app.record_activities([sent("m1", "c0@acme.example", "c1@acme.example")])
+    make_worker(store, org).run()
+    activity = app.activity("m1")
+    (key,) = activity.written
+    assert org.told_existing == [set()]  # a first write: nothing existed
+    activity.form_batch(activity.planned()[0], app.settings().version, "replay-1")
+    app.save(activity)
+    make_worker(store, org).run()
+    assert org.told_existing[-1] == {key}
