@@ -115,13 +115,26 @@ def _org_checks(runtime: Runtime, checks: list[Check]) -> None:
     checks.append(
         Check("org connection", PASS, f"{gateway.instance_url} answers; the credentials work")
     )
-    checks.append(
-        Check(
-            "API access",
-            PASS,
-            f"the REST API answers (/limits: {usage.used} of {usage.limit} daily calls used)",
+    if getattr(gateway, "limits_denied", False):
+        checks.append(
+            Check(
+                "API access",
+                WARN,
+                "the sync user lacks View Setup and Configuration: /limits is refused, so the "
+                f"budget is read from response headers instead ({usage.used} of {usage.limit} "
+                "daily calls used)",
+                "grant View Setup and Configuration to read the org's limits directly; the "
+                "budget works without it",
+            )
         )
-    )
+    else:
+        checks.append(
+            Check(
+                "API access",
+                PASS,
+                f"the REST API answers (/limits: {usage.used} of {usage.limit} daily calls used)",
+            )
+        )
     settings = runtime.app.settings()
     for sobject in ("Task", "Event"):
         checks.append(
@@ -166,7 +179,8 @@ def _shared(gateway: Any, runtime: Runtime) -> Check:
     return Check(
         "shared activities",
         WARN,
-        f"{detail} (the Metadata API is not readable, so describe of Task was used)",
+        f"{detail}: the sync user lacks Modify All Data (or Modify Metadata), so the setting is "
+        "read from describe of Task instead of the Metadata API",
         "grant the integration user Modify All Data (or Modify Metadata) so the setting is read "
         "from ActivitiesSettings; describe works meanwhile",
     )

@@ -69,6 +69,11 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
         return self.transport.calls_made
 
     @property
+    def limits_denied(self) -> bool:
+        """The sync user may not read /limits (no View Setup): usage comes from headers."""
+        return self.transport.limits_denied
+
+    @property
     def retries(self) -> int:
         return self.transport.retries
 

@@ -10,11 +10,22 @@ from simple_salesforce.api import Salesforce
 
 from adapters.salesforce.errors import TRANSLATED, translate
 from adapters.salesforce.retry import Backoff
-from projections.ports import ApiUsage, BudgetExhausted, RetryableSyncError, SessionExpired
+from projections.ports import (
+    ApiUsage,
+    BudgetExhausted,
+    PermanentSyncError,
+    RetryableSyncError,
+    SessionExpired,
+)
 
 T = TypeVar("T")
 # A spent budget is re-read from /limits at most this often (usage falls over a rolling day).
 BUDGET_RECHECK_SECONDS = 300.0
+# /limits needs "View Setup and Configuration"; without it the org answers 403 with one of
+# these codes, and the usage comes from the Sforce-Limit-Info header of every answer instead.
+LIMITS_DENIED_CODES = frozenset(
+    {"INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "HTTP_403"}
+)
 
 
 class Transport:
@@ -43,6 +54,7 @@ class Transport:
         self._usage_at = 0.0  # clock() when usage was last learnt from the org
         self._seen: object = sf.api_usage
         self._noted = False
+        self.limits_denied = False  # the sync user may not read /limits (no View Setup)
 
     # -- the one way in -------------------------------------------------------------------
     def call(self, action: Callable[[Salesforce], T], budgeted: bool = True) -> T:
@@ -105,13 +117,37 @@ class Transport:
             self.usage = ApiUsage(used=self.usage.used + 1, limit=self.usage.limit)
 
     def read_limits(self) -> ApiUsage:
-        """GET /limits: the org's daily usage now."""
-        limits = self.call(lambda sf: sf.limits(timeout=self.timeout), budgeted=False)
+        """GET /limits: the org's daily usage now. Without the permission to read it, the
+        usage comes from the header of a light call that every user may make."""
+        if not self.limits_denied:
+            try:
+                limits = self.call(lambda sf: sf.limits(timeout=self.timeout), budgeted=False)
+            except PermanentSyncError as error:
+                if error.code not in LIMITS_DENIED_CODES:
+                    raise
+                self.limits_denied = True
+            else:
+                return self._from_limits(limits)
+        return self._from_header()
+
+    def _from_limits(self, limits: Mapping[str, Any]) -> ApiUsage:
         daily = limits["DailyApiRequests"]
         self.usage = ApiUsage(
             used=int(daily["Max"]) - int(daily["Remaining"]), limit=int(daily["Max"])
         )
         self._usage_at = self.clock()
+        return self.usage
+
+    def _from_header(self) -> ApiUsage:
+        """GET /services/data/vNN.N/ (the resources list): its Sforce-Limit-Info is the usage."""
+        self._usage_at = self.clock()
+        self.call(lambda sf: sf.restful("", timeout=self.timeout), budgeted=False)
+        if self.usage is None:
+            raise PermanentSyncError(
+                "NO_USAGE",
+                "the org reports no API usage: /limits is refused and answers carry no "
+                "Sforce-Limit-Info header",
+            )
         return self.usage
 
     def check_budget(self, calls: int = 1) -> None:

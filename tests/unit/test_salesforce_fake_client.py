@@ -65,6 +65,7 @@ class FakeClient:
     failures: list[Exception] = field(default_factory=list)
     describe_fields: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     mdapi_factory: Callable[[], Any] | None = None
+    deny_limits: bool = False  # the user lacks View Setup: /limits answers 403
     sf_version: str = "59.0"
     sf_instance: str = "org.example"
     session: Any = None
@@ -101,6 +102,9 @@ class FakeClient:
 
     def limits(self, **_: Any) -> dict[str, Any]:
         self.step("limits")
+        if self.deny_limits:
+            self.api_usage = self.usage_dict()  # a refused call still reports usage
+            raise refusal(403, "INSUFFICIENT_ACCESS", "insufficient access rights on object id")
         return self._answered(
             {"DailyApiRequests": {"Max": self.total, "Remaining": self.total - self.used}}
         )
@@ -108,6 +112,8 @@ class FakeClient:
     def restful(self, path: str, method: str = "GET", json: Any = None, **_: Any) -> Any:
         self.step(f"{method} {path}")
         self.bodies.append(json)
+        if path == "" and method == "GET":  # the version's resources list
+            return self._answered({"sobjects": "/services/data/v59.0/sobjects"})
         assert path == "composite", path
         answers = [self._sub(request) for request in json["compositeRequest"]]
         return self._answered({"compositeResponse": answers})

@@ -44,6 +44,27 @@ def test_the_budget_refuses_the_call_that_would_pass_the_share() -> None:
     assert client.calls == ["limits", "POST composite"]
 
 
+def test_without_view_setup_the_budget_is_read_from_the_usage_header_of_every_answer() -> None:
+    """R25: /limits is refused (403 INSUFFICIENT_ACCESS) to a user without View Setup; the
+    budget then works from Sforce-Limit-Info, asking /limits once only."""
+    client = FakeClient(used=100, deny_limits=True)
+    gw, _ = gateway(client)
+    gw.lookup(["a@x.com"], [])
+    gw.lookup(["b@x.com"], [])
+    assert client.calls == ["limits", "GET ", "POST composite", "POST composite"]
+    assert gw.api_usage() == ApiUsage(used=104, limit=15000)
+
+
+def test_without_view_setup_the_budget_still_stops_at_the_share() -> None:
+    """R25: the header's figure is enough to refuse the call past the engine's share."""
+    client = FakeClient(used=697, total=1000, deny_limits=True)
+    gw, _ = gateway(client, budget_percent=70)
+    gw.lookup(["a@x.com"], [])  # limits refused (698), resources (699), composite (700)
+    with pytest.raises(BudgetExhausted):
+        gw.lookup(["b@x.com"], [])
+    assert client.calls == ["limits", "GET ", "POST composite"]
+
+
 def test_no_budget_means_no_limits_call() -> None:
     client = FakeClient()
     gw, _ = gateway(client, budget_percent=None)
