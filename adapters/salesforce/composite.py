@@ -59,18 +59,23 @@ def run_batched(transport: Transport, requests: Sequence[dict[str, Any]]) -> lis
     return results
 
 
-def query_url(transport: Transport, statement: str) -> str:
-    return transport.data_path("query/?q=" + quote(statement, safe=""))
+def query_url(transport: Transport, statement: str, all_rows: bool = False) -> str:
+    """`query`, or `queryAll` (also archived and deleted records) with `all_rows`."""
+    resource = "queryAll" if all_rows else "query"
+    return transport.data_path(f"{resource}/?q=" + quote(statement, safe=""))
 
 
-def run_queries(transport: Transport, statements: Sequence[str]) -> list[list[dict[str, Any]]]:
+def run_queries(
+    transport: Transport, statements: Sequence[str], all_rows: bool = False
+) -> list[list[dict[str, Any]]]:
     """Every record of every statement; statements and follow-up pages go five per call.
+    `all_rows` asks queryAll, which also sees archived and deleted records.
 
     A subrequest refused with a transient code is sent again after a back-off wait; a
     permanent refusal raises with Salesforce's own code and message.
     """
     records: list[list[dict[str, Any]]] = [[] for _ in statements]
-    pending = [(i, query_url(transport, s)) for i, s in enumerate(statements)]
+    pending = [(i, query_url(transport, s, all_rows)) for i, s in enumerate(statements)]
     failures = 0
     while pending:
         requests = [subrequest("GET", url, f"q{n}") for n, (_, url) in enumerate(pending)]

@@ -71,6 +71,7 @@ class FakeClient:
     session: Any = None
     calls: list[str] = field(default_factory=list)
     bodies: list[Any] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)  # each subrequest's resource: query, ...
     api_usage: dict[str, Any] = field(default_factory=dict)
     _pages: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
 
@@ -130,9 +131,11 @@ class FakeClient:
 
     def _dispatch(self, request: dict[str, Any]) -> tuple[int, Any]:
         parts = urlsplit(request["url"])
-        if "/query/" in parts.path and parts.query:
+        self.resources.append(parts.path.split("/")[4] if parts.path.count("/") > 4 else "")
+        querying = "/query/" in parts.path or "/queryAll/" in parts.path
+        if querying and parts.query:
             return 200, self._first_page(parse_qs(parts.query)["q"][0])
-        if "/query/" in parts.path:
+        if querying:
             return 200, self._next_page(parts.path.rsplit("/", 1)[-1])
         if parts.path.endswith("composite/sobjects") and request["method"] == "DELETE":
             ids = parse_qs(parts.query)["ids"][0].split(",")

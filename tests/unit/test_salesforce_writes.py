@@ -219,6 +219,21 @@ def test_fetch_asks_for_relations_until_the_org_refuses_them_then_remembers() ->
     assert len(client.calls) == 3  # refused, again without, then straight without
 
 
+def test_the_engine_reads_its_own_records_with_query_all_so_archived_ones_are_seen() -> None:
+    """R27: the org archives old Tasks (gone from `query`, still in `queryAll`); replay and the
+    worker read the records they wrote with queryAll, leaving deleted ones out."""
+    seen: list[str] = []
+
+    def org(statement: str) -> list[dict[str, Any]]:
+        seen.append(statement)
+        return [{"Id": "00TA", FIELD: "key-0", "WhoId": "003A"}]
+
+    client = FakeClient(query=org)
+    assert [r.salesforce_id for r in gateway(client).fetch(["key-0"])] == ["00TA"]
+    assert client.resources == ["queryAll"]
+    assert seen[0].endswith("AND IsDeleted = false")
+
+
 class _Refused(Exception):
     pass
 
