@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -14,7 +15,7 @@ from adapters.store.followers import Follower
 from adapters.views import address_index, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
-from projections.ports import DirectoryLookup, OrgProbe, TaskWriter
+from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
 from projections.sync_round import SyncRound, sync_round
 from projections.tracker import SettingsTracker
 from projections.worker import SyncWorker, WorkerOptions
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from adapters.store.persistence import StoreLocation
     from adapters.store.work_queue import SqlWorkQueue
     from projections.notifier import Notifier, NotifyReport
+    from projections.org_drift import DriftReport
     from projections.ports import Held
 
 
@@ -40,7 +42,7 @@ FOLLOWERS: tuple[Follower, ...] = (
 )
 
 
-class OrgGateway(DirectoryLookup, TaskWriter, OrgProbe, Protocol):
+class OrgGateway(DirectoryLookup, TaskWriter, OrgProbe, ChangeReader, Protocol):
     """One connection to the org serving every port the engine uses, the calls it made,
     and the admin's reads (timeline, describe)."""
 
@@ -161,6 +163,20 @@ class Runtime:
 
         return notify_after_sync(self.app, self.location, self.env)
 
+    def check_org(self) -> DriftReport:
+        """Read what the org changed in the records the engine wrote, record it (R27)."""
+        from adapters.views.queries import activities_of
+        from projections.org_drift import check_org
+
+        task_view.catch_up(self.app, self.views)  # sync keys -> activities
+        gateway = self.gateway()
+        return check_org(
+            self.app,
+            gateway,
+            lambda keys: activities_of(self.views, keys),
+            lambda: int(gateway.calls_made),
+        )
+
     def sync_round(
         self,
         worker: SyncWorker,
@@ -170,12 +186,27 @@ class Runtime:
         progress: Callable[[Any], None] | None = None,
         waiting: Callable[[Held], None] | None = None,
         rules: bool = True,
+        drift_minutes: float = 0,
     ) -> SyncRound:
-        """One round as `sync`, the console and the demo run it (projections.sync_round)."""
+        """One round as `sync`, the console and the demo run it (projections.sync_round);
+        with `drift_minutes`, it first looks at the org's changes when the last look is that
+        old (R27)."""
         notify = self.notify if rules else (lambda: None)
         return sync_round(
-            worker, notify, wait=wait, max_chunks=max_chunks, progress=progress, waiting=waiting
+            worker,
+            notify,
+            wait=wait,
+            max_chunks=max_chunks,
+            progress=progress,
+            waiting=waiting,
+            look=lambda: self.look_if_due(drift_minutes),
         )
+
+    def look_if_due(self, minutes: float) -> DriftReport | None:
+        """`check_org` when the last look at the org is `minutes` old (0: never)."""
+        from projections.org_drift import is_due
+
+        return self.check_org() if is_due(self.app, minutes, datetime.now(UTC)) else None
 
     def close(self) -> None:
         if self._app is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.model import Activity, PlannedTask
+from domain.org_changes import OrgChange, OrgState, written_state
 from domain.payloads import RecipientData, TaskData, stored_recipients, stored_task
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:activity")
@@ -113,6 +114,21 @@ class EmailActivity(Aggregate):
         salesforce_id: str
         already_gone: bool
 
+    class OrgChanged(Event):
+        """The org changed a record the engine wrote (R27): an edit, relations, a deletion,
+        an undeletion, a conversion or merge that moved it, archiving. `observed` is the
+        org's state of the record at that check, the baseline of the next one."""
+
+        TOPIC = "activity_sync:EmailActivity.OrgChanged"
+        sync_key: str
+        salesforce_id: str
+        kind: str
+        at: str | None
+        by: str | None
+        fields: list[str]
+        detail: dict[str, Any]
+        observed: dict[str, Any]
+
     def __init__(self, activity: dict[str, Any], source: str) -> None:
         self.activity = activity
         self.source = source
@@ -134,6 +150,9 @@ class EmailActivity(Aggregate):
         # record deleted (R20: never a Task the plan no longer wants).
         self.unconfirmed: dict[str, str] = {}
         self.attempts: dict[str, int] = {}  # sync key -> failed attempts so far
+        # R27: what the org did to written records, and its state at the last check.
+        self.org_changes: dict[str, list[dict[str, Any]]] = {}
+        self.observed: dict[str, dict[str, Any]] = {}
 
     # How each event changes the activity --------------------------------------
 
@@ -151,6 +170,7 @@ class EmailActivity(Aggregate):
             case EmailActivity.TaskCreated():
                 self.written[event.sync_key] = event.salesforce_id
                 self.in_org.add(event.sync_key)
+                self.observed.pop(event.sync_key, None)  # the org holds what was written
                 self.failed.pop(event.sync_key, None)
                 self.attempts.pop(event.sync_key, None)
             case EmailActivity.SyncFailed():
@@ -161,6 +181,11 @@ class EmailActivity(Aggregate):
                 self.failed.pop(event.sync_key, None)
             case EmailActivity.BatchRetired():
                 self._unplan(event.sync_key, event.delete_in_org)
+            case EmailActivity.OrgChanged():
+                change: dict[str, Any] = {"kind": event.kind, "at": event.at, "by": event.by}
+                change |= {"fields": event.fields, "detail": event.detail}
+                self.org_changes.setdefault(event.sync_key, []).append(change)
+                self.observed[event.sync_key] = event.observed
             case EmailActivity.TaskDeleted():
                 self.retired.discard(event.sync_key)
                 self.unconfirmed.pop(event.sync_key, None)
@@ -311,6 +336,32 @@ class EmailActivity(Aggregate):
                 reason=reason,
                 replay_id=replay_id,
                 delete_in_org=True,
+            )
+
+    def baseline(self, sync_key: str) -> OrgState | None:
+        """What the engine last knew of a written record: the org's state at the last check
+        that saw a change, else what it wrote (None for a record it has not written)."""
+        if sync_key in self.observed:
+            return OrgState.from_dict(self.observed[sync_key])
+        salesforce_id = self.written.get(sync_key)
+        task = self.batches.get(sync_key)
+        if salesforce_id is None or task is None:
+            return None
+        return written_state(sync_key, salesforce_id, task, list(task.get("who_ids") or ()))
+
+    def record_org_changes(self, changes: list[OrgChange], now: OrgState) -> None:
+        """R27: each change the org made to a written record, as an event (OrgChanged)."""
+        for change in changes:
+            self.trigger_event(
+                self.OrgChanged,
+                sync_key=now.sync_key,
+                salesforce_id=now.salesforce_id,
+                kind=change.kind,
+                at=change.at,
+                by=change.by,
+                fields=list(change.fields),
+                detail=dict(change.detail),
+                observed=now.to_dict(),
             )
 
     def record_deletion(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:

@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.activity import EmailActivity, activity_uuid
 from domain.model import Activity
+from domain.org_watch import OrgWatch
 from domain.settings import SETTINGS_ID, OrgSettings, Settings
 from projections.ports import HistoryReader
 
@@ -33,6 +34,9 @@ class ActivitySyncApp(Application[UUID]):
     name = "ActivitySync"
     log_section_size = 1000
     history_reader: HistoryReader | None = None  # the store's bulk read, when it has one
+    # OrgWatch gains an event at every look at the org (R27): a snapshot every 50 keeps
+    # loading it cheap for the worker, which reads it once per chunk.
+    snapshotting_intervals = {OrgWatch: 50}
 
     def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
         """Each aggregate's events, oldest first (absent when none); in one read per chunk

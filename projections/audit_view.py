@@ -24,6 +24,7 @@ from projections.view_changes import (
     FAILED,
     FAILURES,
     NOTHING_TO_WRITE,
+    ORG_CHANGES,
     PENDING,
     PLANNED,
     REJECTED_LINES,
@@ -49,6 +50,7 @@ __all__ = [
     "FAILURES",
     "LINE_REJECTED",
     "NOTHING_TO_WRITE",
+    "ORG_CHANGES",
     "PENDING",
     "PLANNED",
     "REJECTED_LINES",
@@ -209,6 +211,17 @@ def _retired(e: EmailActivity.BatchRetired) -> list[Put | Add]:
     ]
 
 
+def _org_changed(e: EmailActivity.OrgChanged) -> list[Put | Add]:
+    change = {
+        "sync_key": e.sync_key,
+        "salesforce_id": e.salesforce_id,
+        "kind": e.kind,
+        "at": e.at,
+        "by": e.by,
+    }
+    return [Put(ORG_CHANGES, (_uuid(e), e.originator_version), change)]
+
+
 def _deleted(e: EmailActivity.TaskDeleted) -> list[Put | Add]:
     return [_task(e, e.sync_key, status=DELETED, delete_in_org=False)]
 
@@ -223,5 +236,6 @@ _HANDLERS: dict[type, Any] = {
     EmailActivity.RetryRequested: _retry,
     EmailActivity.BatchRetired: _retired,
     EmailActivity.TaskDeleted: _deleted,
+    EmailActivity.OrgChanged: _org_changed,
     **RUN_HANDLERS,
 }

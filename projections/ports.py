@@ -16,6 +16,7 @@ from uuid import UUID
 
 from domain.errors import ActivitySyncError
 from domain.model import Directory, PlannedTask, WriteOutcome
+from domain.org_changes import OrgState, PersonFate
 
 
 class SyncError(ActivitySyncError):
@@ -234,4 +235,22 @@ class HistoryReader(Protocol):
     def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
         """Each aggregate's events, oldest first (aggregates with no events are absent);
         events whose topic is in `skip` come back `Undecoded`."""
+        ...
+
+
+@dataclass(frozen=True)
+class OrgChanges:
+    """What the org changed in a window (R27): the engine's records (by external id; deleted
+    and archived ones too) modified in it, and the people converted, merged away or deleted."""
+
+    records: list[OrgState]
+    people: list[PersonFate]
+    until: str  # where the window ends: the next look starts there
+
+
+class ChangeReader(Protocol):
+    """Reads the org's changes since a moment, in few calls (R24, R27)."""
+
+    def read_changes(self, since: str | None) -> OrgChanges:
+        """Changes after `since` (an ISO timestamp; None: everything the engine wrote)."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.org_changes import KINDS
 from projections.audit_view import ACTIVITY_OUTCOMES
 
 
@@ -27,6 +28,7 @@ class StatsFacts:
     api_calls: int = 0
     synced_emails: int = 0
     latest_usage: tuple[int, int | None, str] | None = None  # used, limit, seen at
+    org_changes_by_kind: dict[str, int] = field(default_factory=dict)  # R27
 
 
 def stats_document(facts: StatsFacts, budget_percent: int, position: int) -> dict[str, Any]:
@@ -56,6 +58,10 @@ def stats_document(facts: StatsFacts, budget_percent: int, position: int) -> dic
         },
         "rejected_lines": facts.rejected_lines,
         "api": _api(facts, budget_percent),
+        "org_changes": {
+            "total": sum(facts.org_changes_by_kind.values()),
+            "by_kind": {kind: facts.org_changes_by_kind.get(kind, 0) for kind in KINDS},
+        },
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from projections.notifier import NotifyReport
+from projections.org_drift import DriftReport
 from projections.ports import Held
 from projections.worker import SyncSummary, SyncWorker
 
@@ -31,10 +32,12 @@ _COUNTS = (
 
 @dataclass(frozen=True)
 class SyncRound:
-    """What one round did: the worker's summary and the rules' report (None while no rule exists)."""
+    """What one round did: the worker's summary, the rules' report (None while no rule
+    exists) and the look at the org's changes (None when none was due, R27)."""
 
     summary: SyncSummary
     rules: NotifyReport | None
+    drift: DriftReport | None = None
 
 
 def sync_round(
@@ -47,12 +50,15 @@ def sync_round(
     waiting: Callable[[Held], None] | None = None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
+    look: Callable[[], DriftReport | None] = lambda: None,
 ) -> SyncRound:
-    """Sync what is pending, then (with `wait`) what other workers hold until their leases end."""
+    """Look at the org's changes when due (so the worker plans with who the org holds now),
+    sync what is pending, then (with `wait`) what other workers hold until their leases end."""
+    drift = look()
     summary = worker.run(progress=progress, max_chunks=max_chunks)
     if wait:
         summary = _wait_for_others(worker, summary, waiting, clock, sleep)
-    return SyncRound(summary, notify())
+    return SyncRound(summary, notify(), drift)
 
 
 def _wait_for_others(

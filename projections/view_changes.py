@@ -19,6 +19,7 @@ FAILURES = "view_failures"
 REPLAYS = "view_replays"
 SYNC_RUNS = "view_sync_runs"
 COUNTERS = "view_counters"
+ORG_CHANGES = "view_org_changes"
 
 REJECTED_LINES = "rejected_lines"
 

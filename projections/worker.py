@@ -20,10 +20,12 @@ from eventsourcing.persistence import IntegrityError
 from domain.activity import EmailActivity
 from domain.addresses import normalise
 from domain.model import Directory, PlannedTask, WriteOutcome
+from domain.org_changes import remapped_task
 from domain.planner import plan_activity
 from domain.settings import Settings
 from domain.sync_run import SyncRun
 from projections.application import ActivitySyncApp
+from projections.org_drift import people_gone
 from projections.ports import (
     BudgetExhausted,
     DirectoryLookup,
@@ -236,6 +238,7 @@ class SyncWorker:
     def _write_all(
         self, activities: list[EmailActivity], settings: Settings, summary: SyncSummary
     ) -> tuple[int, int]:
+        self._follow_people(activities, settings)
         written, failed, refused = self._write(activities, summary)
         if refused:
             settings = self.tracker.current(force=True)  # R17/R18: read the org again now
@@ -254,6 +257,26 @@ class SyncWorker:
             else:
                 failed += self._fail_refused(refused, summary)
         return written, failed
+
+    def _follow_people(self, activities: list[EmailActivity], settings: Settings) -> None:
+        """R27: a record still to write that names a person the org converted, merged away or
+        deleted is planned again with who the org holds now (the converted Contact, the
+        survivor, or without them), so no write references a gone record."""
+        fates = people_gone(self.app)
+        if not fates:
+            return
+        changed = []
+        for activity in activities:
+            for task in activity.pending_writes():
+                now = remapped_task(task, fates)
+                if now is None:
+                    activity.retire(task.sync_key, "people_gone", None)
+                elif now != task:
+                    activity.form_batch(now, settings.version, None)
+            if activity.pending_events:
+                changed.append(activity)
+        if changed:
+            self.app.save(*changed)  # the new decisions, before anything is written (R20)
 
     def _write(
         self, activities: list[EmailActivity], summary: SyncSummary

@@ -46,3 +46,7 @@ ALL.append(serve)
 from adapters.cli.rules import rules  # noqa: E402
 
 ALL.append(rules)
+
+from adapters.cli.drift import drift  # noqa: E402
+
+ALL.append(drift)

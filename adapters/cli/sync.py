@@ -44,6 +44,14 @@ from projections.worker import SyncSummary, SyncWorker, WorkerOptions
     show_default=True,
     help="Before returning, wait for work other workers hold, and take over any whose lease runs out.",
 )
+@click.option(
+    "--drift-minutes",
+    envvar="ACTIVITY_SYNC_DRIFT_MINUTES",
+    default=5.0,
+    show_default=True,
+    help="Look at what the org changed in the engine's records when the last look is this "
+    "old (R27; 0: never, `activity-sync drift` does it on demand).",
+)
 @click.pass_obj
 def sync(
     config: Config,
@@ -54,6 +62,7 @@ def sync(
     worker_id: str | None,
     lease_seconds: float,
     wait: bool,
+    drift_minutes: float,
 ) -> None:
     """Process everything pending: look people up, plan Tasks, write them, record the outcome.
 
@@ -69,8 +78,11 @@ def sync(
     with config.runtime() as runtime:
         worker = runtime.worker(options)
         while True:
-            done = _round(runtime, worker, wait=wait and not follow, quiet=as_json)
+            done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
             _report(done.summary, as_json)
+            if done.drift is not None and done.drift.changes and not as_json:
+                counts = ", ".join(f"{n} {kind}" for kind, n in done.drift.counts().items())
+                click.echo(f"the org changed records the engine wrote: {counts} (see `explain`)")
             if done.rules is not None and not as_json:
                 print_report(done.rules, Console())
             if not follow:
@@ -89,15 +101,18 @@ def _waiting(held: Held) -> None:
     )
 
 
-def _round(runtime: Runtime, worker: SyncWorker, wait: bool, quiet: bool) -> SyncRound:
+def _round(
+    runtime: Runtime, worker: SyncWorker, wait: bool, drift_minutes: float, quiet: bool
+) -> SyncRound:
     """One sync round, with a progress bar on a terminal."""
     waiting = None if quiet else _waiting
+    round_options = {"wait": wait, "waiting": waiting, "drift_minutes": drift_minutes}
     queue = runtime.queue()
     queue.catch_up()
     total = queue.pending_count()
     console = Console(stderr=True)
     if quiet or not total or not console.is_terminal:
-        return runtime.sync_round(worker, wait=wait, waiting=waiting)
+        return runtime.sync_round(worker, **round_options)
     columns = (
         TextColumn("syncing"),
         BarColumn(),
@@ -108,9 +123,8 @@ def _round(runtime: Runtime, worker: SyncWorker, wait: bool, quiet: bool) -> Syn
         task = progress.add_task("sync", total=total)
         return runtime.sync_round(
             worker,
-            wait=wait,
-            waiting=waiting,
             progress=lambda s: progress.update(task, completed=s.activities),
+            **round_options,
         )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from simple_salesforce.api import Salesforce
 
-from adapters.salesforce import bulk_writes, deletes, lookups, probe, reads, writes
+from adapters.salesforce import bulk_writes, changes, deletes, lookups, probe, reads, writes
 from adapters.salesforce.chunking import STATEMENT_BUDGET
 from adapters.salesforce.retry import Backoff
 from adapters.salesforce.transport import BUDGET_RECHECK_SECONDS, Transport
@@ -18,6 +18,7 @@ from domain.model import Directory, PlannedTask, WriteOutcome
 from projections.ports import (
     ApiUsage,
     DirectoryLookup,
+    OrgChanges,
     OrgProbe,
     OrgRecord,
     SharedActivitiesState,
@@ -171,6 +172,16 @@ class SimpleSalesforceGateway(DirectoryLookup, TaskWriter, OrgProbe):
 
     def api_usage(self) -> ApiUsage:
         return self.transport.usage or self.transport.read_limits()
+
+    # -- ChangeReader (R27) -------------------------------------------------------------------
+    def read_changes(self, since: str | None) -> OrgChanges:
+        return changes.read_changes(
+            self.transport,
+            self.external_id_field,
+            since,
+            self._org_relations is not False,
+            self.statement_budget,
+        )
 
     # -- reading for admins ----------------------------------------------------------------
     def describe(self, sobject: str) -> dict[str, dict[str, Any]]:

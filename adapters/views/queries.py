@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,7 @@ from adapters.views.tables import (
     activities,
     counters,
     failures,
+    org_changes,
     sync_runs,
     tasks,
     tracking_metadata,
@@ -95,6 +97,7 @@ def stats_facts(engine: Engine) -> StatsFacts:
                 func.coalesce(func.sum(sync_runs.c.emails), 0),
             )
         ).one()
+        changes = _pairs(conn, org_changes.c.kind)
         latest = conn.execute(
             select(sync_runs.c.api_used, sync_runs.c.api_limit, sync_runs.c.api_seen_at)
             .where(sync_runs.c.api_used.is_not(None))
@@ -115,6 +118,7 @@ def stats_facts(engine: Engine) -> StatsFacts:
         api_calls=int(runs[2]),
         synced_emails=int(runs[3]),
         latest_usage=(int(latest[0]), latest[1], latest[2]) if latest else None,
+        org_changes_by_kind=changes,
     )
 
 
@@ -134,3 +138,16 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in tables
         }
+
+
+def activities_of(engine: Engine, sync_keys: Sequence[str]) -> dict[str, UUID]:
+    """The activity of each sync key the engine planned (keys it never planned are absent)."""
+    found: dict[str, UUID] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(sync_keys), 500):
+            chunk = list(sync_keys[start : start + 500])
+            query = select(tasks.c.sync_key, tasks.c.activity_uuid).where(
+                tasks.c.sync_key.in_(chunk)
+            )
+            found.update({key: UUID(activity) for key, activity in conn.execute(query)})
+    return found

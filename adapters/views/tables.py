@@ -17,6 +17,7 @@ from projections.audit_view import (
     ACTIVITIES,
     COUNTERS,
     FAILURES,
+    ORG_CHANGES,
     RELATIONS,
     REPLAYS,
     SYNC_RUNS,
@@ -130,6 +131,18 @@ sync_runs = Table(
     Column("api_used", BigInteger),
     Column("api_limit", BigInteger),
     Column("api_seen_at", String(40)),
+)
+
+org_changes = Table(
+    ORG_CHANGES,
+    metadata,
+    Column("activity_uuid", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("sync_key", String(), index=True),
+    Column("salesforce_id", String()),
+    Column("kind", String(24)),
+    Column("at", String(40)),
+    Column("by", String()),
 )
 
 counters = Table(

@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.errors import ActivitySyncError
 from projections.notifier import NotifyReport
+from projections.org_drift import DriftReport
 from projections.ports import ApiUsage, OrgProbe, SharedActivitiesState
 from projections.sync_round import sync_round
 from projections.worker import SyncSummary, SyncWorker
@@ -66,9 +67,11 @@ class BackgroundSync:
         interval: float = 10.0,
         stop_timeout: float = 120.0,
         after_round: Callable[[], NotifyReport | None] | None = None,
+        look: Callable[[], DriftReport | None] | None = None,
     ) -> None:
         self._make_worker = make_worker
         self._after_round = after_round or (lambda: None)
+        self._look = look or (lambda: None)  # the org's changes, when due (R27)
         self._ready = ready
         self.interval = interval
         self.stop_timeout = stop_timeout
@@ -138,6 +141,7 @@ class BackgroundSync:
     def _round(self) -> float:
         worker = self._worker or self._create()
         worker.tracker.current()  # reads the org's shared-activities state when due (R17)
+        self._look()  # reads the org's changes to the engine's records when due (R27)
         if not self._ready():
             self._set(state="idle", last_round_at=_now())
             return self.interval

@@ -21,6 +21,9 @@ from adapters.web.security import Keys
 from projections.application import ActivitySyncApp
 from projections.worker import WorkerOptions
 
+# The background sync looks at what the org changed this often, as `sync` does (R27).
+DRIFT_MINUTES = 5.0
+
 
 @dataclass
 class Console:
@@ -79,6 +82,7 @@ def open_console(
             lambda: backlog(runtime).ready,
             interval=config.worker_interval,
             after_round=runtime.notify,
+            look=lambda: runtime.look_if_due(DRIFT_MINUTES),
         )
     return Console(runtime, config, Keys(config.admin_token), sync, plans)
 

@@ -160,6 +160,7 @@ def _task(
         "attempts": attempts,
         "retries": max(0, attempts - 1),
         "replays": t.replays,
+        "org_changes": t.org_changes,
     }
 
 

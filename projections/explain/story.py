@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.activity import EmailActivity
 from domain.settings import OrgSettings, Settings
-from projections.explain.writes import write_entry
+from projections.explain.writes import org_change_entry, write_entry
 from projections.view_changes import DELETED, FAILED, PLANNED, RETIRED, WRITTEN
 
 
@@ -47,6 +47,7 @@ class TaskStory:
     salesforce_id: str | None = None
     writes: list[dict[str, Any]] = field(default_factory=list)
     replays: list[dict[str, Any]] = field(default_factory=list)
+    org_changes: list[dict[str, Any]] = field(default_factory=list)  # R27
 
 
 @dataclass
@@ -76,6 +77,9 @@ def fold(events: Sequence[Aggregate.Event]) -> Story:
             _formed(story, e)
         elif isinstance(e, EmailActivity.BatchRetired):
             _retired(story.tasks.get(e.sync_key), e)
+        elif isinstance(e, EmailActivity.OrgChanged):
+            if (changed := story.tasks.get(e.sync_key)) is not None:
+                changed.org_changes.append(org_change_entry(e))
         elif (task := story.tasks.get(getattr(e, "sync_key", ""))) is not None:
             _written(task, e)
     return story

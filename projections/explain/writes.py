@@ -1,4 +1,4 @@
-"""One exchange with the org about a sync key, as the explain document lists it (R21)."""
+"""One exchange with the org about a sync key, and one change the org made (R21, R27)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,34 @@ def write_entry(e: Aggregate.Event, at: str) -> dict[str, Any] | None:
         detail = "was already gone" if e.already_gone else "deleted from the org"
         return {**base, "kind": "deleted", "detail": detail}
     return None
+
+
+_CHANGED = {
+    "edited": "A person edited it in the org",
+    "relations_changed": "Its people changed in the org",
+    "deleted": "It was deleted in the org",
+    "undeleted": "It was undeleted in the org",
+    "converted": "Its Lead was converted; it moved to the new Contact",
+    "merged": "Its Contact was merged; it moved to the surviving Contact",
+    "archived": "The org archived it (gone from query, still in queryAll)",
+}
+
+
+def org_change_entry(e: EmailActivity.OrgChanged) -> dict[str, Any]:
+    """One change the org made to a written record (R27), as explain lists it."""
+    sentence = _CHANGED.get(e.kind, e.kind)
+    if e.fields:
+        sentence += f" ({', '.join(e.fields)})"
+    detail = e.detail or {}
+    if e.kind == "relations_changed":
+        parts = [f"{len(detail.get(k) or [])} {k}" for k in ("removed", "added") if detail.get(k)]
+        sentence += f": {', '.join(parts)}" if parts else ""
+    by = f" by {e.by}" if e.by else ""
+    return {
+        "kind": e.kind,
+        "at": e.at,
+        "by": e.by,
+        "fields": list(e.fields),
+        "detail": dict(detail),
+        "explanation": f"{sentence}{by}.",
+    }

@@ -1,0 +1,71 @@
+"""`activity-sync drift`: what people and Salesforce changed in the records the engine wrote (R27)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from adapters.cli.config import Config
+from projections.org_drift import DriftReport
+
+
+@click.command("drift")
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as one JSON document.")
+@click.pass_obj
+def drift(config: Config, as_json: bool) -> None:
+    """Read the org's changes since the last look and record each one on its activity.
+
+    Edits by a person, relations removed or added, deletions and undeletions, Tasks moved
+    by a lead conversion or a merge, archiving; and the Contacts and Leads the org
+    converted, merged away or deleted. `explain` then shows them; sync and replay keep
+    a person's decision and never write a reference to a gone record (R27, R28).
+    """
+    with config.runtime() as runtime:
+        report = runtime.check_org()
+    if as_json:
+        click.echo(orjson.dumps(document(report)).decode())
+        return
+    print_report(report, Console())
+
+
+def document(report: DriftReport) -> dict[str, Any]:
+    return {
+        "since": report.since,
+        "until": report.until,
+        "records_read": report.records_read,
+        "api_calls": report.api_calls,
+        "counts": report.counts(),
+        "changes": report.changes,
+        "people": report.people,
+    }
+
+
+def print_report(report: DriftReport, console: Console) -> None:
+    window = f"since {report.since}" if report.since else "since the first write"
+    console.print(
+        f"Looked at the org's changes {window}: {report.records_read} records read in "
+        f"{report.api_calls} API calls."
+    )
+    if report.changes:
+        table = Table(title=f"{len(report.changes)} changes recorded")
+        for column in ("activity", "record", "change", "by", "fields"):
+            table.add_column(column, overflow="fold")
+        for change in report.changes:
+            table.add_row(
+                Text(str(change["activity_id"])),
+                Text(change["salesforce_id"], no_wrap=True),
+                Text(change["kind"]),
+                Text(change["by"] or "-", no_wrap=True),
+                Text(", ".join(change["fields"]) or "-"),
+            )
+        console.print(table)
+    else:
+        console.print("No change to the records the engine wrote.")
+    for fate in report.people:
+        now = f" -> {fate['now_id']}" if fate.get("now_id") else ""
+        console.print(f"{fate['kind']}: {fate['person_id']}{now}")

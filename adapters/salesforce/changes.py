@@ -1,0 +1,173 @@
+"""Reading what the org changed since a moment (R27), in a handful of composite calls.
+
+queryAll over the external id with a SystemModstamp window finds the engine's Tasks and
+Events that anyone changed, deleted, undeleted or archived; one relations query finds the
+Tasks whose people changed; two people queries find Contacts deleted or merged away and
+Leads converted. The window's end is the newest SystemModstamp seen, so the next look
+overlaps this one a little and misses nothing (a change seen twice is recorded once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adapters.salesforce.chunking import in_statements
+from adapters.salesforce.composite import run_queries
+from adapters.salesforce.errors import is_shared_refusal
+from adapters.salesforce.reads import who_ids
+from adapters.salesforce.transport import Transport
+from domain.org_changes import CONVERTED, DELETED, MERGED, OrgState, PersonFate
+from projections.ports import OrgChanges, PermanentSyncError
+
+STAMPS = "IsDeleted, IsArchived, LastModifiedDate, LastModifiedById, SystemModstamp, CreatedById"
+FIELDS = {
+    "Task": "Subject, Description, Status, ActivityDate, OwnerId",
+    "Event": "Subject, Description, StartDateTime, EndDateTime, ActivityDate, OwnerId",
+}
+COMPARED = ("Subject", "Description", "Status", "ActivityDate", "OwnerId", "StartDateTime")
+COMPARED += ("EndDateTime",)
+RELATIONS = "(SELECT RelationId FROM TaskWhoRelations)"
+# A fresh look starts here when nothing was ever seen (SOQL needs a moment to compare with).
+EPOCH = "2000-01-01T00:00:00Z"
+
+
+def read_changes(
+    transport: Transport, field: str, since: str | None, relations: bool, budget: int
+) -> OrgChanges:
+    """The engine's records and the people changed after `since` (None: from the start)."""
+    after = soql_time(since) if since else EPOCH
+    rows = _record_rows(transport, field, after, relations, budget)
+    people = _people(transport, after)
+    stamps = [r.get("SystemModstamp") for r in rows] + [p.at for p in people]
+    records = [state_of(row, field) for row in rows]
+    return OrgChanges(records, people, _window_end(stamps, since))
+
+
+def soql_time(moment: str) -> str:
+    """An ISO timestamp as a SOQL dateTime literal (UTC, seconds)."""
+    return _parsed(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parsed(moment: str) -> datetime:
+    value = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _window_end(stamps: Sequence[Any], since: str | None) -> str:
+    seen = [_parsed(s) for s in stamps if isinstance(s, str) and s]
+    if seen:
+        return max(seen).astimezone(UTC).isoformat()
+    # Nothing changed: the window moves up to a minute ago (a change committed in the last
+    # moments may not be visible yet).
+    floor = datetime.now(UTC) - timedelta(minutes=1)
+    return max([floor, *([_parsed(since)] if since else [])]).isoformat()
+
+
+def _record_rows(
+    transport: Transport, field: str, after: str, relations: bool, budget: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    where = f" WHERE {field} != null AND SystemModstamp > {after}"
+    for sobject in ("Task", "Event"):
+        with_relations = relations and sobject == "Task"
+        try:
+            statement = _select(sobject, field, with_relations) + where
+            (page,) = run_queries(transport, [statement], all_rows=True)
+        except PermanentSyncError as error:
+            if not (with_relations and is_shared_refusal(error.code, error.message)):
+                raise
+            with_relations = False  # the org has no shared activities (any more)
+            statement = _select(sobject, field, False) + where
+            (page,) = run_queries(transport, [statement], all_rows=True)
+        rows.extend(_typed(page, sobject))
+        if with_relations:
+            rows.extend(_relations_changed(transport, field, after, rows, budget))
+    return rows
+
+
+def _select(sobject: str, field: str, relations: bool) -> str:
+    columns = f"Id, {field}, WhoId, WhatId, {FIELDS[sobject]}, {STAMPS}"
+    return f"SELECT {columns}{', ' + RELATIONS if relations else ''} FROM {sobject}"
+
+
+def _relations_changed(
+    transport: Transport, field: str, after: str, seen: list[dict[str, Any]], budget: int
+) -> list[dict[str, Any]]:
+    """Tasks whose people changed in the window but which were not themselves modified."""
+    statement = f"SELECT TaskId FROM TaskRelation WHERE IsWhat = false AND SystemModstamp > {after}"
+    (page,) = run_queries(transport, [statement], all_rows=True)
+    known = {row["Id"] for row in seen}
+    ids = sorted({row["TaskId"] for row in page if row.get("TaskId")} - known)
+    if not ids:
+        return []
+    head = _select("Task", field, True) + " WHERE Id IN "
+    pages = run_queries(
+        transport, in_statements(head, ids, f" AND {field} != null", budget), all_rows=True
+    )
+    return [row for page in pages for row in _typed(page, "Task")]
+
+
+def _typed(rows: list[dict[str, Any]], sobject: str) -> list[dict[str, Any]]:
+    return [
+        {**row, "attributes": {**(row.get("attributes") or {}), "type": sobject}} for row in rows
+    ]
+
+
+def state_of(row: Mapping[str, Any], field: str) -> OrgState:
+    """One record as the org holds it, in the engine's terms."""
+    people = who_ids(row)
+    return OrgState(
+        sync_key=str(row[field]),
+        salesforce_id=str(row["Id"]),
+        sobject=str(row["attributes"]["type"]),
+        who_id=row.get("WhoId"),
+        who_ids=people if people else ((row["WhoId"],) if row.get("WhoId") else ()),
+        what_id=row.get("WhatId"),
+        fields={name: row[name] for name in COMPARED if name in row},
+        deleted=bool(row.get("IsDeleted")),
+        archived=bool(row.get("IsArchived")),
+        modified_at=row.get("LastModifiedDate") or row.get("SystemModstamp"),
+        modified_by=row.get("LastModifiedById"),
+        created_by=row.get("CreatedById"),
+    )
+
+
+def _people(transport: Transport, after: str) -> list[PersonFate]:
+    """Contacts deleted (or merged away: MasterRecordId) and Leads converted in the window."""
+    gone = "Id, MasterRecordId, LastModifiedById, SystemModstamp"
+    window = f"SystemModstamp > {after}"
+    contacts, deleted_leads, leads = run_queries(
+        transport,
+        [
+            f"SELECT {gone} FROM Contact WHERE IsDeleted = true AND {window}",
+            f"SELECT {gone} FROM Lead WHERE IsDeleted = true AND {window}",
+            "SELECT Id, ConvertedContactId, ConvertedAccountId, LastModifiedById, SystemModstamp "
+            f"FROM Lead WHERE IsConverted = true AND {window}",
+        ],
+        all_rows=True,
+    )
+    fates = [
+        PersonFate(
+            person_id=row["Id"],
+            kind=MERGED if row.get("MasterRecordId") else DELETED,
+            now_id=row.get("MasterRecordId"),
+            account_id=None,
+            at=row.get("SystemModstamp"),
+            by=row.get("LastModifiedById"),
+        )
+        for row in [*contacts, *deleted_leads]
+    ]
+    fates += [
+        PersonFate(
+            person_id=row["Id"],
+            kind=CONVERTED,
+            now_id=row.get("ConvertedContactId"),
+            account_id=row.get("ConvertedAccountId"),
+            at=row.get("SystemModstamp"),
+            by=row.get("LastModifiedById"),
+        )
+        for row in leads
+    ]
+    return fates

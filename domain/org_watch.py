@@ -1,0 +1,81 @@
+"""The OrgWatch aggregate: how far the engine has looked at the org's changes, and who is gone.
+
+One per store (R27). Each check of the org is an event with the window it covered, so the
+next check starts where this one ended; each person the org merged away, converted or
+deleted is an event too, so sync and replay never write a reference to them again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from domain.org_changes import PersonFate
+
+ORG_WATCH_ID = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:org-watch")
+
+
+class OrgWatch(Aggregate):
+    """The org's changes as the engine has seen them: its last window and the people gone."""
+
+    TOPIC = "activity_sync:OrgWatch"
+
+    class Created(Aggregate.Created):
+        TOPIC = "activity_sync:OrgWatch.Created"
+
+    class Event(Aggregate.Event):
+        TOPIC = "activity_sync:OrgWatch.Event"
+
+        def apply(self, aggregate: OrgWatch) -> None:
+            aggregate.apply(self)
+
+    class Checked(Event):
+        """One look at the org: the window of changes it covered, and what it found."""
+
+        TOPIC = "activity_sync:OrgWatch.Checked"
+        since: str | None
+        until: str
+        records: int
+        changes: int
+        calls: int
+
+    class PersonGone(Event):
+        """A person the engine's plans name was converted, merged away or deleted."""
+
+        TOPIC = "activity_sync:OrgWatch.PersonGone"
+        fate: dict[str, Any]
+
+    def __init__(self) -> None:
+        self.until: str | None = None
+        self.checked_at: str | None = None
+        self.gone: dict[str, dict[str, Any]] = {}  # person id -> PersonFate data (plain data)
+
+    @property
+    def fates(self) -> dict[str, PersonFate]:
+        return {person: PersonFate.from_dict(data) for person, data in self.gone.items()}
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """The one mutator, by event type."""
+        match event:
+            case OrgWatch.Checked():
+                self.until = event.until
+                self.checked_at = event.timestamp.isoformat()
+            case OrgWatch.PersonGone():
+                self.gone[event.fate["person_id"]] = event.fate
+
+    @classmethod
+    def create(cls) -> OrgWatch:
+        return cls._create(cls.Created, id=ORG_WATCH_ID)
+
+    def record_person_gone(self, fate: PersonFate) -> None:
+        if self.gone.get(fate.person_id) != fate.to_dict():
+            self.trigger_event(self.PersonGone, fate=fate.to_dict())
+
+    def record_check(
+        self, since: str | None, until: str, records: int, changes: int, calls: int
+    ) -> None:
+        self.trigger_event(
+            self.Checked, since=since, until=until, records=records, changes=changes, calls=calls
+        )
