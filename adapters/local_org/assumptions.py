@@ -16,6 +16,16 @@ TOO_MANY_LEADS = "A task or event can be related to only one lead."
 TOO_MANY_WHATS = "A task or event can be related to only one account, opportunity or other object."
 WHO_WRONG_TYPE = "id value of incorrect type"
 
+LEAD_WITH_WHAT_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""A Task/Event whose WhoId is a Lead and which has a WhatId is refused on create, update and
+upsert (and per record in collections and composite), fields ["WhatId"] (["RelationId"] for a
+TaskRelation create that would make the mix). The rule is Salesforce's ("If the WhoId refers to
+a lead, then the WhatId field must be empty", Object Reference, Task/Event WhoId); the code and
+the wording of the message are UNCONFIRMED (the local org's choice)."""
+LEAD_WITH_WHAT = (
+    "A task or event related to a lead can't be related to another record: WhatId must be empty."
+)
+
 UNKNOWN_FIELD_CODE = "INVALID_FIELD"
 """UNCONFIRMED: writing TaskWhoIds/WhoCount with shared activities off answers as for any unknown
 field: 400 INVALID_FIELD "No such column 'TaskWhoIds' on sobject of type Task"."""

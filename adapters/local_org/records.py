@@ -12,6 +12,7 @@ from adapters.local_org.activities import (
     RELATION_KINDS,
     Kind,
     activity_fields,
+    check_lead_what,
     check_whos,
     plan_whos,
 )
@@ -188,6 +189,7 @@ class Writer:
         )
         row |= derive(obj.name, row, None)
         if activity:
+            check_lead_what(whos, row.get("WhatId"))
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
         check_unique(self.store, obj, row, None)
         row = self.stamped_new(obj.name, row, self.now())
@@ -213,6 +215,7 @@ class Writer:
         )
         row |= derive(obj.name, row, before)
         if activity:
+            check_lead_what(whos, row.get("WhatId"))
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
         check_unique(self.store, obj, row, before["Id"])
         stamp = self.now()

@@ -10,6 +10,7 @@ from adapters.local_org.activities import (
     LEAD,
     Kind,
     account_of,
+    check_lead_what,
     check_whos,
     wanted_relations,
 )
@@ -88,6 +89,7 @@ def create(writer: Writer, kind: Kind, values: Row) -> str:
         if what:
             raise SfError(a.SHARED_LIMIT_CODE, a.TOO_MANY_WHATS, ["RelationId"])
         what = relation_id
+    check_lead_what(whos, what, "RelationId")
     writer.set_people(kind, parent, whos, what)
     return str(_find(writer, kind, parent["Id"], relation_id)["Id"])
 
