@@ -88,10 +88,17 @@ PROCESSING_HALTED_MESSAGE = (
 # --- Upsert by external id (facts 3.4) -------------------------------------------------------
 UPSERT_UPDATE_STATUS_FROM_VERSION = 46.0
 """An updating upsert answers 200 with a body on API >= 46.0, 204 before (UNCONFIRMED version)."""
-UPSERT_IGNORES_CREATE_ONLY_FIELDS = True
-"""An upsert that matches a record ignores fields that are createable but not updateable (e.g.
-TaskSubtype) instead of refusing them, so a re-sent upsert is idempotent (SOAP upsert behaves so;
-UNCONFIRMED for REST)."""
+UPSERT_REFUSES_CREATE_ONLY_FIELDS = True
+"""A write that updates a record (PATCH by Id, an upsert by external id that matches, a
+collection update or upsert, a Bulk update or upsert) and carries a field that is createable but
+not updateable (Task.TaskSubtype, Event.EventSubtype) fails that record with
+INVALID_FIELD_FOR_INSERT_UPDATE "Unable to create/update fields: TaskSubtype. Please check the
+security settings of this field and verify that it is read/write for your profile or permission
+set.", fields ["TaskSubtype"] (the wording of real recorded responses, e.g. verbb/formie issue
+1981). It is refused even when the value equals the stored one: no source says Salesforce ignores
+it then, and a client library had to work around the refusal on upserts that match
+(https://github.com/tablexi/restforce-db/pull/49); UNCONFIRMED for REST upsert: stricter
+reading."""
 EXTERNAL_ID_CASE_SENSITIVE = False
 """Activity_Sync_Key__c is unique case-insensitive here (Salesforce allows either)."""
 

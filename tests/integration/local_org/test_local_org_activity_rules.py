@@ -153,3 +153,86 @@ def test_r14_without_shared_activities_a_lead_still_has_no_what_id(local_org_fac
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.Task.create({"Subject": "off", "WhoId": lead, "WhatId": account})
     assert _refusal(caught) == ("FIELD_INTEGRITY_EXCEPTION", ["WhatId"])
+
+
+# --- (b) createable but not updateable ---------------------------------------------------------
+
+NOT_WRITABLE = (
+    "Unable to create/update fields: {}. Please check the security settings of this field and "
+    "verify that it is read/write for your profile or permission set."
+)
+
+
+@pytest.mark.parametrize(("sobject", "field"), [("Task", "TaskSubtype"), ("Event", "EventSubtype")])
+def test_r15_describe_says_the_subtypes_are_createable_and_not_updateable(
+    sf: Salesforce, sobject: str, field: str
+) -> None:
+    described = {f["name"]: f for f in getattr(sf, sobject).describe()["fields"]}[field]
+    assert (described["createable"], described["updateable"]) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("sobject", "field", "value", "extra"),
+    [
+        ("Task", "TaskSubtype", "Email", {}),
+        ("Event", "EventSubtype", "Event", EVENT_TIMES),
+    ],
+)
+def test_r15_a_patch_carrying_a_subtype_is_refused_even_with_the_stored_value(
+    sf: Salesforce, sobject: str, field: str, value: str, extra: dict[str, Any]
+) -> None:
+    api = getattr(sf, sobject)
+    record_id = api.create({"Subject": "typed", field: value} | extra)["id"]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        api.update(record_id, {"Subject": "renamed", field: value})
+    error = caught.value.content[0]
+    assert error == {
+        "errorCode": "INVALID_FIELD_FOR_INSERT_UPDATE",
+        "message": NOT_WRITABLE.format(field),
+        "fields": [field],
+    }
+    assert api.get(record_id)["Subject"] == "typed"  # nothing of the refused write is kept
+
+
+def test_r20_an_upsert_that_matches_refuses_task_subtype_and_one_that_creates_takes_it(
+    sf: Salesforce,
+) -> None:
+    key = "Activity_Sync_Key__c/subtype-upsert"
+    body = {"Subject": "first", "TaskSubtype": "Email"}
+    assert sf.Task.upsert(key, body) == 201
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Task.upsert(key, body | {"Subject": "second"})
+    assert _refusal(caught) == ("INVALID_FIELD_FOR_INSERT_UPDATE", ["TaskSubtype"])
+    found = sf.query("SELECT Subject FROM Task WHERE Activity_Sync_Key__c = 'subtype-upsert'")
+    assert found["records"][0]["Subject"] == "first"
+
+
+def test_r25_collections_refuse_the_subtype_only_on_records_they_update(sf: Salesforce) -> None:
+    """Per record: in one upsert collection the new record takes TaskSubtype, the matched one
+    fails; a collection update fails the record carrying it and writes the others."""
+    existing = {"attributes": {"type": "Task"}, "Activity_Sync_Key__c": "subtype-coll-old"}
+    fresh = {"attributes": {"type": "Task"}, "Activity_Sync_Key__c": "subtype-coll-new"}
+    path = "composite/sobjects/Task/Activity_Sync_Key__c"
+    sf.restful(path, method="PATCH", json={"records": [existing | {"Subject": "old"}]})
+    typed = {"Subject": "s", "TaskSubtype": "Email"}
+    results = sf.restful(path, method="PATCH", json={"records": [existing | typed, fresh | typed]})
+    assert [(r["success"], r["created"]) for r in results] == [(False, False), (True, True)]
+    assert results[0]["errors"][0]["statusCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    assert results[0]["errors"][0]["fields"] == ["TaskSubtype"]
+    ids = [sf.Task.create({"Subject": f"u{i}", "TaskSubtype": "Call"})["id"] for i in range(2)]
+    updates = [
+        {"attributes": {"type": "Task"}, "id": ids[0], "Subject": "v0", "TaskSubtype": "Call"},
+        {"attributes": {"type": "Task"}, "id": ids[1], "Subject": "v1"},
+    ]
+    results = sf.restful("composite/sobjects", method="PATCH", json={"records": updates})
+    assert [r["success"] for r in results] == [False, True]
+    assert results[0]["errors"][0]["fields"] == ["TaskSubtype"]
+    assert [sf.Task.get(i)["Subject"] for i in ids] == ["u0", "v1"]
+
+
+def test_several_fields_that_cannot_be_updated_are_named_together(sf: Salesforce) -> None:
+    task = sf.Task.create({"Subject": "two", "TaskSubtype": "Email"})["id"]
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Task.update(task, {"TaskSubtype": "Email", "IsClosed": True})
+    assert _refusal(caught) == ("INVALID_FIELD_FOR_INSERT_UPDATE", ["TaskSubtype", "IsClosed"])
+    assert "TaskSubtype, IsClosed" in caught.value.content[0]["message"]

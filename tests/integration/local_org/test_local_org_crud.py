@@ -264,11 +264,15 @@ def test_concurrent_clients_are_served(local_org: LocalOrg) -> None:
     assert found["totalSize"] == 20
 
 
-def test_an_upsert_that_updates_ignores_create_only_fields(sf: Salesforce) -> None:
-    """R20: re-sending the same upsert (TaskSubtype included) is accepted and changes nothing."""
+def test_an_upsert_that_updates_refuses_create_only_fields(sf: Salesforce) -> None:
+    """R20: a re-sent upsert carrying TaskSubtype is refused once it matches a record (the org
+    used to ignore the field; Salesforce refuses it, see test_local_org_activity_rules)."""
     body = {"Subject": "again", "TaskSubtype": "Email"}
     assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body) == 201
-    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body | {"TaskSubtype": "Call"}) == 200
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Task.upsert("Activity_Sync_Key__c/create-only", body)
+    assert caught.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", {"Subject": "again"}) == 200
     found = sf.query("SELECT TaskSubtype FROM Task WHERE Activity_Sync_Key__c = 'create-only'")
     assert found["records"][0]["TaskSubtype"] == "Email"
     with pytest.raises(SalesforceMalformedRequest) as caught:
