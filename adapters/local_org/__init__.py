@@ -17,6 +17,7 @@ Serving:
 - protocol: the org's own request and response values.
 - admin: the admin routes for tests and benchmarks.
 - soap: the Metadata API's readMetadata of ActivitiesSettings.
+- users: who calls: each session's User, and the permissions the integration user lacks.
 - faults: injected faults, seeded so a run can be repeated.
 - errors: a refusal as Salesforce words it.
 

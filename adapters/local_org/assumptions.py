@@ -143,6 +143,27 @@ COUNT_FAULTED_REQUESTS = False
 """Requests refused by an injected fault before processing (limit, 401, 5xx, disconnect) are not
 counted; UNABLE_TO_LOCK_ROW happens while processing, so those requests are counted."""
 
+# --- Users and permissions -----------------------------------------------------------------
+PERMISSIONS = ("ViewSetup", "ModifyAllData")
+"""Permissions `--deny-permission` can take from the integration user (people of
+`--user-session` hold them all). ViewSetup ("View Setup and Configuration") opens GET /limits
+(REST API Developer Guide, Limits: "available ... for API users with the View Setup and
+Configuration permission"). ModifyAllData opens the Metadata API; Salesforce also accepts
+"Modify Metadata Through Metadata API Functions" instead, which the local org does not model, so
+without ModifyAllData readMetadata is refused (stricter reading; facts 2)."""
+LIMITS_DENIED_MESSAGE = (
+    "You don't have permission to view org limits: View Setup and Configuration is required."
+)
+"""UNCONFIRMED wording: GET /limits without ViewSetup answers 403
+[{"errorCode": "INSUFFICIENT_ACCESS", "message": this}]; the 403 INSUFFICIENT_ACCESS shape is
+Salesforce's for a refused resource (REST API Developer Guide, status codes), the message is
+the local org's."""
+METADATA_DENIED_MESSAGE = (
+    "use of the Metadata API requires a user with the ModifyAllData permission"
+)
+"""The SOAP fault faultstring after "INSUFFICIENT_ACCESS: " (certinia/apex-mdapi issue 44,
+https://github.com/certinia/apex-mdapi/issues/44; facts 2)."""
+
 # --- Records ---------------------------------------------------------------------------------
 MISSING_REFERENCE_CODE = "INVALID_CROSS_REFERENCE_KEY"
 """UNCONFIRMED wording: a well-formed id of the right type that matches no record."""

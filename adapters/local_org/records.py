@@ -90,12 +90,7 @@ class Writer:
         if kind:
             relations.delete(self, kind, row)
             return
-        stamp = self.now()
-        self.store.update(
-            obj.name,
-            row["Id"],
-            {"IsDeleted": True, "SystemModstamp": stamp, "LastModifiedDate": stamp},
-        )
+        self.store.update(obj.name, row["Id"], {"IsDeleted": True} | self.modified())
         if obj.name in KINDS:
             relations.sync_rows(self, KINDS[obj.name], row["Id"], [], None, {})
         if obj.name in ("Contact", "Lead"):
@@ -106,6 +101,15 @@ class Writer:
 
     def now(self) -> str:
         return now()
+
+    def modified(self, stamp: str | None = None) -> Row:
+        """The audit fields of a change made now by the writer's User."""
+        stamp = stamp or self.now()
+        return {
+            "LastModifiedDate": stamp,
+            "SystemModstamp": stamp,
+            "LastModifiedById": self.user_id,
+        }
 
     def writable(self, sobject: str, op: str) -> SObjectType:
         obj = catalog.find(sobject, self.shared)
@@ -148,13 +152,7 @@ class Writer:
     def set_people(self, kind: Kind, before: Row, whos: list[str], what: str | None) -> None:
         """Change who and what a Task/Event is related to (TaskRelation create/delete)."""
         refs = references(self.store, whos + ([what] if what else []), {})
-        changes = activity_fields(kind, whos, what, refs) | {"WhatId": what}
-        stamp = self.now()
-        changes |= {
-            "LastModifiedDate": stamp,
-            "SystemModstamp": stamp,
-            "LastModifiedById": self.user_id,
-        }
+        changes = activity_fields(kind, whos, what, refs) | {"WhatId": what} | self.modified()
         self.store.update(kind.name, before["Id"], changes)
         relations.sync_rows(self, kind, before["Id"], whos, what, refs)
 
@@ -218,12 +216,7 @@ class Writer:
             check_lead_what(whos, row.get("WhatId"))
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
         check_unique(self.store, obj, row, before["Id"])
-        stamp = self.now()
-        row |= {
-            "LastModifiedDate": stamp,
-            "SystemModstamp": stamp,
-            "LastModifiedById": self.user_id,
-        }
+        row |= self.modified()
         changes = {k: v for k, v in row.items() if before.get(k) != v}
         self.store.update(obj.name, before["Id"], changes)
         if activity and (
@@ -245,7 +238,7 @@ class Writer:
         if obj.name == "OpportunityContactRole" and row.get("IsPrimary"):
             for other in self.store.find(obj.name, "OpportunityId", [row["OpportunityId"]]):
                 if other["Id"] != row["Id"] and other["IsPrimary"]:
-                    self.store.update(obj.name, other["Id"], {"IsPrimary": False})
+                    self.store.update(obj.name, other["Id"], {"IsPrimary": False} | self.modified())
 
 
 def _same(given: Any, key: Any) -> bool:

@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from adapters.local_org.assumptions import METADATA_DENIED_MESSAGE
 from adapters.local_org.protocol import Request, Response
+from adapters.local_org.users import Caller
 
 if TYPE_CHECKING:
     from adapters.local_org.app import OrgApp
@@ -17,13 +19,21 @@ _XML = "text/xml; charset=utf-8"
 
 
 def session_id(request: Request) -> str | None:
-    """The sessionId of the SessionHeader, or None when the body has none."""
+    """The sessionId of the SessionHeader (Metadata or Partner namespace), None without one."""
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
         return None
-    found = root.find(f".//{{{_MD}}}SessionHeader/{{{_MD}}}sessionId")
-    return found.text if found is not None else None
+    for header in root.iter():
+        if _local(header.tag) == "SessionHeader":
+            for child in header:
+                if _local(child.tag) == "sessionId":
+                    return (child.text or "").strip() or None
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def fault(code: str, message: str) -> Response:
@@ -36,7 +46,10 @@ def fault(code: str, message: str) -> Response:
     return Response(500, body.encode(), content_type=_XML)
 
 
-def handle(app: OrgApp, request: Request) -> Response:
+def handle(app: OrgApp, request: Request, caller: Caller) -> Response:
+    """Metadata API calls under /services/Soap/m/{version}."""
+    if not request.path.startswith("/services/Soap/m/"):
+        return fault("INVALID_OPERATION", "Only the Metadata API is served at this address")
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
@@ -44,11 +57,8 @@ def handle(app: OrgApp, request: Request) -> Response:
     read = root.find(f".//{{{_MD}}}readMetadata")
     if read is None:
         return fault("INVALID_OPERATION", "Only readMetadata is supported by the local org")
-    if not app.metadata_readable:
-        return fault(
-            "INSUFFICIENT_ACCESS",
-            "use of the Metadata API requires a user with the ModifyAllData permission",
-        )
+    if not (app.metadata_readable and caller.may("ModifyAllData")):
+        return fault("INSUFFICIENT_ACCESS", METADATA_DENIED_MESSAGE)
     kind = (read.findtext(f"{{{_MD}}}type") or "").strip()
     names = [(n.text or "").strip() for n in read.findall(f"{{{_MD}}}fullNames")]
     records = ""

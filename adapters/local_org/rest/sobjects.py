@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adapters.local_org.assumptions import UPSERT_UPDATE_STATUS_FROM_VERSION
+from adapters.local_org.assumptions import (
+    LIMITS_DENIED_MESSAGE,
+    UPSERT_UPDATE_STATUS_FROM_VERSION,
+)
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.schema import catalog
@@ -141,6 +144,8 @@ def _upsert(ctx: Ctx, request: Request, sobject: str, field: str, value: str) ->
 
 
 def limits(ctx: Ctx, request: Request) -> Response:
+    if not ctx.caller.may("ViewSetup"):
+        raise SfError("INSUFFICIENT_ACCESS", LIMITS_DENIED_MESSAGE, status=403)
     used, limit = ctx.app.usage()
     return Response(
         200,
