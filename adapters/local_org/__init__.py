@@ -28,6 +28,7 @@ Records:
 - record_checks: defaults, required fields, references and unique values.
 - values: checking and normalising field values.
 - derived: fields the org computes from others.
+- archive: which Tasks and Events are archived, computed when they are read.
 - activities: shared activities, who a Task or Event is related to.
 - relations: the TaskRelation / EventRelation rows.
 - ids: Salesforce-style 15/18-character record ids.

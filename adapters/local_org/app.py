@@ -95,7 +95,7 @@ class OrgApp:
     # --- requests -----------------------------------------------------------------------------
 
     def source(self) -> StoreSource:
-        return StoreSource(self.store, self.shared)
+        return StoreSource(self.store, self.shared, self.archive_after_days)
 
     def caller(self, request: Request) -> Caller | None:
         """Who makes the request: the session's User, None for no or an unknown session."""

@@ -143,6 +143,19 @@ COUNT_FAULTED_REQUESTS = False
 """Requests refused by an injected fault before processing (limit, 401, 5xx, disconnect) are not
 counted; UNABLE_TO_LOCK_ROW happens while processing, so those requests are counted."""
 
+# --- Archived activities (facts 5; `--archive-after-days`) ----------------------------------
+ARCHIVE_COMPUTED_ON_READ = True
+"""IsArchived is computed when a Task or Event is read (never stored): archived when its date is
+more than N days before today (UTC). The date is an Event's EndDateTime (else ActivityDate) and a
+Task's ActivityDate, else its CreatedDate. Salesforce archives after about 365 days (facts 5,
+secondary sources); which open Tasks it spares and the exact day it runs are UNCONFIRMED: here
+open Tasks are archived too and it holds from the first day (stricter reading)."""
+ARCHIVED_HIDDEN_FROM_QUERY_EVEN_BY_ID = True
+"""/query leaves archived activities out even when the WHERE clause names their Id (child
+subqueries and COUNT() too); /queryAll shows them with IsArchived = true. Reads by Id (GET,
+collection retrieve, GET by external id), PATCH by Id and upsert by external id still reach them.
+The facts note that a query filtered by Id may return them: UNCONFIRMED, stricter reading."""
+
 # --- Users and permissions -----------------------------------------------------------------
 PERMISSIONS = ("ViewSetup", "ModifyAllData")
 """Permissions `--deny-permission` can take from the integration user (people of
