@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from adapters.local_org import admin, settings_change, soap
+from adapters.local_org import admin, partner_soap, settings_change, soap
 from adapters.local_org.assumptions import DEFAULT_API_LIMIT, MAX_URI_BYTES
 from adapters.local_org.errors import SfError
 from adapters.local_org.faults import Faults
@@ -22,6 +22,7 @@ from adapters.local_org.store import Store
 from adapters.local_org.users import Caller, Sessions, ensure_named_user
 
 log = logging.getLogger("local_org")
+PARTNER_PATH = "/services/Soap/u/"
 VERSIONS = ("52.0", "55.0", "58.0", "59.0", "60.0", "61.0", "62.0", "63.0")
 
 
@@ -126,19 +127,25 @@ class OrgApp:
         caller = self.caller(request)
         if caller is None or self.faults.fires("INVALID_SESSION_ID"):
             return _refusal(
-                is_soap, SfError("INVALID_SESSION_ID", "Session expired or invalid", status=401)
+                is_soap,
+                SfError("INVALID_SESSION_ID", "Session expired or invalid", status=401),
+                request,
             )
         if self.faults.fires("DISCONNECT"):
             raise Disconnect
         for kind, status in (("HTTP_500", 500), ("HTTP_503", 503)):
             if self.faults.fires(kind):
                 code = "UNKNOWN_EXCEPTION" if status == 500 else "SERVER_UNAVAILABLE"
-                return _refusal(is_soap, SfError(code, f"Injected fault {kind}", status=status))
+                error = SfError(code, f"Injected fault {kind}", status=status)
+                return _refusal(is_soap, error, request)
         if self.faults.fires("REQUEST_LIMIT_EXCEEDED") or not self._count():
             return _refusal(
                 is_soap,
                 SfError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", status=403),
+                request,
             )
+        if request.path.startswith(PARTNER_PATH):
+            return partner_soap.handle(self, request, caller)
         if is_soap:
             return soap.handle(self, request, caller)
         return self._rest(request, caller)
@@ -173,9 +180,10 @@ class OrgApp:
             )
 
 
-def _refusal(is_soap: bool, error: SfError) -> Response:
+def _refusal(is_soap: bool, error: SfError, request: Request | None = None) -> Response:
     if is_soap:
-        return soap.fault(error.code, error.message)
+        partner = request is not None and request.path.startswith(PARTNER_PATH)
+        return soap.fault(error.code, error.message, partner=partner)
     return error_response(error)
 
 

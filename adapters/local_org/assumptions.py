@@ -177,6 +177,77 @@ METADATA_DENIED_MESSAGE = (
 """The SOAP fault faultstring after "INSUFFICIENT_ACCESS: " (certinia/apex-mdapi issue 44,
 https://github.com/certinia/apex-mdapi/issues/44; facts 2)."""
 
+# --- Converted leads, merge, the recycle bin (Partner SOAP API; facts 9) ----------------------
+LEAD_PREFIX = "00Q"
+CONVERTED_LEAD_CODE = "CANNOT_UPDATE_CONVERTED_LEAD"
+CONVERTED_LEAD_REFERENCE = "cannot reference converted lead"
+"""A write pointing at a converted Lead (WhoId, TaskWhoIds, a TaskRelation, convertLead or merge
+of it) fails with this code and message (a recorded convertLeadResponse in the public test
+fixtures of xsolve-pl/salesforce-client, SOAPSalesforceClientTest)."""
+CONVERTED_LEAD_UPDATE = "cannot update a converted lead"
+"""UNCONFIRMED wording: an update of a converted Lead itself (Salesforce lets only users with
+"View and Edit Converted Leads" edit them, Salesforce Help "Considerations for Converting
+Leads"; the integration user is taken not to have it: stricter reading)."""
+CONVERTED_FIELDS_READ_ONLY = True
+"""Lead.ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId and ConvertedDate are
+neither createable nor updateable (only convertLead sets them). A REST update of
+ConvertedOpportunityId is refused with INVALID_FIELD_FOR_INSERT_UPDATE (restforce issue 483);
+the others by analogy: stricter reading. IsConverted stays createable (imports of converted
+leads)."""
+
+CONVERTED_LEAD_STATUSES = ("Closed - Converted",)
+INVALID_CONVERTED_STATUS_CODE = "INVALID_STATUS"
+"""convertLead's convertedStatus must be a Lead Status marked converted (the LeadStatus object's
+IsConverted); the org's one is "Closed - Converted". Another value fails the lead with this
+code (UNCONFIRMED code and wording)."""
+CONVERT_CONTACT_WITHOUT_ACCOUNT_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""convertLead with a contactId needs the accountId that Contact belongs to (the message
+"accountId must be specified if contactId is not null" is reported by users of the API, e.g.
+SFDO-Community-Sprints/Interactions-for-Student-Recruitment pull request 18); the code is
+UNCONFIRMED."""
+CONVERSION_CREATES = "Account(Name=Company), Contact, Opportunity(Name=Company + '-')"
+"""What convertLead creates when not given ids (UNCONFIRMED details): an Account named after the
+Lead's Company; a Contact with its FirstName, LastName, Email, Title, Phone, Description; unless
+doNotCreateOpportunity, an Opportunity named opportunityName (else "Company-") at the first stage
+(Prospecting) closing at the end of the current quarter, with the Contact as its primary contact
+role (a secondary source: crmcurator "lead conversion process")."""
+CONVERSION_WHAT_ID = "the new Opportunity, else unchanged (empty for a Lead's activity)"
+"""The Lead's Tasks and Events get the new Contact as WhoId (their relation rows move to it) and
+the new Opportunity as WhatId when one is made; without one WhatId stays empty (a Lead's
+activity has none). Salesforce Help KB 000385227 ("the related activities have to have the
+values in the Name and Related To values set to the Contact and Opportunity (if an Opportunity
+is created)") and infallibletechie "What happens when a Lead is Converted" ("WhatId ... mapped
+to Opportunity if Create Opportunity is selected else WhatId will be blank")."""
+MERGE_MAX_OTHERS = 2
+MERGE_LIMIT_CODE = "INVALID_FIELD"
+"""A merge names a master and one or two others (Partner API merge: "up to three records"). More,
+none, a repeated id, or the master among the others fails that request with this code
+(UNCONFIRMED code and wording). Merging is offered for Account, Contact and Lead (describe's
+mergeable); another type fails with INVALID_TYPE_FOR_OPERATION (UNCONFIRMED)."""
+MERGE_MOVES = "relations without duplicates; a primary loser makes the master primary"
+"""What a merge moves to the master (UNCONFIRMED in detail; facts 9: "Contact merge() deletes
+the losers and re-parents their related records to the master"): a Contact's or Lead's places on
+Tasks and Events (their relation rows; none duplicated when the master is already on the Task;
+a Task whose WhoId was a loser gets the master as WhoId), a Contact's contact roles; an
+Account's Contacts, Opportunities, Project__c records, child Accounts and the activities whose
+WhatId it was. updatedRelatedIds lists the Tasks, Events and other records changed."""
+PARTNER_SOAP_MAX_ITEMS = 200
+"""convertLead, merge and undelete take at most 200 items a call; more is the SOAP fault
+EXCEEDED_ID_LIMIT (UNCONFIRMED code for the three calls)."""
+UNDELETE_FAILED_CODE = "UNDELETE_FAILED"
+NOT_IN_RECYCLE_BIN = "Entity is not in the recycle bin"
+CANNOT_UNDELETE_TYPE = "entity type {} does not support undelete"
+"""UNCONFIRMED code and wording (UNDELETE_FAILED is in the Partner WSDL's StatusCode enum): an
+undelete of a live record, an unknown id, or a TaskRelation/EventRelation (which "isn't moved to
+the Recycle Bin and can't be undeleted", facts 1.1)."""
+UNDELETE_RESTORES_RELATIONS = True
+"""An undeleted Contact or Lead takes back its places on Tasks and Events that its delete took
+(after the people there now; primary only if the activity has nobody), unless the activity is
+gone or the rules no longer allow it (51 contacts, a lead with contacts or a WhatId): then that
+relation stays deleted. An undeleted Task gets back its relation rows for the people and the
+WhatId still live. Facts 1.1: cascade-deleted relations come back with their parent; the rest is
+UNCONFIRMED (the local org's reading)."""
+
 # --- Records ---------------------------------------------------------------------------------
 MISSING_REFERENCE_CODE = "INVALID_CROSS_REFERENCE_KEY"
 """UNCONFIRMED wording: a well-formed id of the right type that matches no record."""

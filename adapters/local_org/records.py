@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import relations
+from adapters.local_org import recycle_bin, relations
 from adapters.local_org.activities import (
     KINDS,
     MISSING,
@@ -19,7 +19,14 @@ from adapters.local_org.activities import (
 from adapters.local_org.derived import derive
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
-from adapters.local_org.record_checks import check_unique, defaults, is_ref, references, require
+from adapters.local_org.record_checks import (
+    check_referable,
+    check_unique,
+    defaults,
+    is_ref,
+    references,
+    require,
+)
 from adapters.local_org.schema import catalog
 from adapters.local_org.schema.model import SObjectType
 from adapters.local_org.store import Store
@@ -90,12 +97,11 @@ class Writer:
         if kind:
             relations.delete(self, kind, row)
             return
-        self.store.update(obj.name, row["Id"], {"IsDeleted": True} | self.modified())
-        if obj.name in KINDS:
-            relations.sync_rows(self, KINDS[obj.name], row["Id"], [], None, {})
-        if obj.name in ("Contact", "Lead"):
-            for activity in KINDS.values():
-                relations.drop_person(self, activity, row["Id"])
+        recycle_bin.delete(self, obj.name, row)
+
+    def undelete(self, record_id: Any) -> str:
+        """Bring a record back from the recycle bin (the Partner API's undelete)."""
+        return recycle_bin.undelete(self, record_id)
 
     # --- helpers used by relations --------------------------------------------------------------
 
@@ -129,12 +135,14 @@ class Writer:
     def live_row(self, sobject: str | None, record_id: Any, field: str) -> Row:
         """The row an id in `field` points at; refused when missing or deleted."""
         row = self.store.ids_exist([record_id]).get(record_id) if record_id else None
-        if row is None or (
-            sobject and not record_id.startswith(catalog.all_objects()[sobject].prefix)
+        if (
+            row is not None
+            and sobject
+            and not record_id.startswith(catalog.all_objects()[sobject].prefix)
         ):
-            raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [field])
-        if row["IsDeleted"]:
-            raise SfError("ENTITY_IS_DELETED", "entity is deleted", [field])
+            row = None
+        check_referable(row, record_id, field)
+        assert row is not None
         return row
 
     def stamped_new(self, sobject: str, row: Row, stamp: str) -> Row:
@@ -200,6 +208,8 @@ class Writer:
         return str(row["Id"])
 
     def _update(self, obj: SObjectType, before: Row, values: Row) -> None:
+        if obj.name == "Lead" and before.get("IsConverted"):
+            raise SfError(a.CONVERTED_LEAD_CODE, a.CONVERTED_LEAD_UPDATE, [])
         row = before | values
         require(obj, row)
         activity = KINDS.get(obj.name)

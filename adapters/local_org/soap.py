@@ -1,4 +1,5 @@
-"""The Metadata API's readMetadata of ActivitiesSettings, over SOAP as simple-salesforce sends it."""
+"""SOAP for the local org: session headers and faults, and the Metadata API's readMetadata of
+ActivitiesSettings as simple-salesforce sends it (the Partner API is in partner_soap)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 
 _SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 _MD = "http://soap.sforce.com/2006/04/metadata"
-_XML = "text/xml; charset=utf-8"
+_PARTNER_FAULT = "urn:fault.partner.soap.sforce.com"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML = "text/xml; charset=utf-8"
 
 
 def session_id(request: Request) -> str | None:
@@ -25,25 +28,46 @@ def session_id(request: Request) -> str | None:
     except ET.ParseError:
         return None
     for header in root.iter():
-        if _local(header.tag) == "SessionHeader":
+        if local(header.tag) == "SessionHeader":
             for child in header:
-                if _local(child.tag) == "sessionId":
+                if local(child.tag) == "sessionId":
                     return (child.text or "").strip() or None
     return None
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def fault(code: str, message: str) -> Response:
+def fault(code: str, message: str, partner: bool = False) -> Response:
+    """A SOAP fault (HTTP 500); the Partner API's carries an UnexpectedErrorFault detail."""
+    namespace = _PARTNER_FAULT if partner else _MD
+    detail = (
+        '<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault">'
+        f"<sf:exceptionCode>{escape(code)}</sf:exceptionCode>"
+        f"<sf:exceptionMessage>{escape(message)}</sf:exceptionMessage>"
+        "</sf:UnexpectedErrorFault></detail>"
+        if partner
+        else ""
+    )
     body = (
         f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{_SOAP}" '
-        f'xmlns:sf="{_MD}"><soapenv:Body><soapenv:Fault><faultcode>sf:{code}</faultcode>'
-        f"<faultstring>{escape(code)}: {escape(message)}</faultstring></soapenv:Fault>"
+        f'xmlns:sf="{namespace}" xmlns:xsi="{XSI}"><soapenv:Body><soapenv:Fault>'
+        f"<faultcode>sf:{code}</faultcode>"
+        f"<faultstring>{escape(code)}: {escape(message)}</faultstring>{detail}</soapenv:Fault>"
         "</soapenv:Body></soapenv:Envelope>"
     )
-    return Response(500, body.encode(), content_type=_XML)
+    return Response(500, body.encode(), content_type=XML)
+
+
+def envelope(inner: str) -> Response:
+    """A SOAP answer whose body holds `inner`."""
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{_SOAP}" '
+        f'xmlns:xsi="{XSI}"><soapenv:Body>{inner}</soapenv:Body></soapenv:Envelope>'
+    )
+    return Response(200, body.encode(), content_type=XML)
+
+
+def local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rpartition("}")[2]
 
 
 def handle(app: OrgApp, request: Request, caller: Caller) -> Response:
@@ -77,4 +101,4 @@ def handle(app: OrgApp, request: Request, caller: Caller) -> Response:
         f"<readMetadataResponse><result>{records}</result></readMetadataResponse>"
         "</soapenv:Body></soapenv:Envelope>"
     )
-    return Response(200, body.encode(), content_type=_XML)
+    return Response(200, body.encode(), content_type=XML)
