@@ -159,12 +159,14 @@ class Store:
         with self.lock:
             for name, table in self.tables.items():
                 found = {r[1] for r in self.conn.exec_driver_sql(f'PRAGMA table_info("{name}")')}
-                for column in table.columns:
-                    if column.name not in found:
-                        kind = column.type.compile(self.engine.dialect)
-                        self.conn.exec_driver_sql(
-                            f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {kind}'
-                        )
+                missing = [c for c in table.columns if c.name not in found]
+                for column in missing:
+                    kind = column.type.compile(self.engine.dialect)
+                    self.conn.exec_driver_sql(
+                        f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {kind}'
+                    )
+                for index in table.indexes if missing else ():
+                    index.create(self.conn, checkfirst=True)
             self.conn.commit()
 
     # --- the recycle bin's cascades --------------------------------------------------------
