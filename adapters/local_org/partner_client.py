@@ -41,7 +41,8 @@ def convert_lead(
 ) -> dict[str, Any]:
     """One convertLead; the result as a dict (leadId, accountId, contactId, opportunityId,
     success, errors)."""
-    fields = [("leadId", lead_id), ("convertedStatus", converted_status)]
+    fields: list[tuple[str, str | None]] = [("leadId", lead_id)]
+    fields += [("convertedStatus", converted_status)]
     fields += [("accountId", account_id), ("contactId", contact_id)]
     fields += [("doNotCreateOpportunity", "true" if do_not_create_opportunity else "false")]
     fields += [("opportunityName", opportunity_name)]
