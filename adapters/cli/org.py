@@ -44,6 +44,26 @@ def org() -> None:
 @click.option(
     "--faults", default=None, help='Injected faults, e.g. "HTTP_503:0.05,LATENCY_MS:20,SEED:7".'
 )
+@click.option(
+    "--user-session",
+    "user_sessions",
+    multiple=True,
+    metavar="TOKEN[=NAME]",
+    help='Another person\'s session, e.g. "pat-token=Pat Admin" (a User of its own; repeatable).',
+)
+@click.option(
+    "--deny-permission",
+    "denied",
+    multiple=True,
+    metavar="NAME",
+    help="A permission the integration user lacks: ViewSetup, ModifyAllData (repeatable).",
+)
+@click.option(
+    "--archive-after-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Tasks and Events dated more than N days ago are archived (default: never).",
+)
 def serve_command(
     port: int,
     db_path: str,
@@ -51,17 +71,35 @@ def serve_command(
     session_id: str | None,
     api_limit: int | None,
     faults: str | None,
+    user_sessions: tuple[str, ...],
+    denied: tuple[str, ...],
+    archive_after_days: int | None,
 ) -> None:
     """Serve the org; prints one JSON line {instance_url, session_id, ca_bundle}, logs to stderr."""
     from adapters.local_org.faults import FaultSpecError, parse_faults
     from adapters.local_org.serve import serve
+    from adapters.local_org.users import UserSpecError, parse_permissions, parse_user_session
 
     try:
         parsed = parse_faults(faults)
-    except FaultSpecError as error:
+        people = [parse_user_session(spec) for spec in user_sessions]
+        permissions = parse_permissions(denied)
+        if any(token == session_id for token, _name in people):
+            raise UserSpecError("a --user-session token must differ from --session-id")
+    except (FaultSpecError, UserSpecError) as error:
         raise BadInput(str(error)) from error
     shared = None if shared_activities is None else shared_activities == "on"
-    serve(db_path, port, shared, session_id, api_limit, parsed)
+    serve(
+        db_path,
+        port,
+        shared,
+        session_id,
+        api_limit,
+        parsed,
+        user_sessions=people,
+        denied=permissions,
+        archive_after_days=archive_after_days,
+    )
 
 
 @org.command("seed")

@@ -16,7 +16,9 @@ Serving:
 - app: one org: authentication, API usage, faults, then the route in a transaction.
 - protocol: the org's own request and response values.
 - admin: the admin routes for tests and benchmarks.
-- soap: the Metadata API's readMetadata of ActivitiesSettings.
+- soap: SOAP headers and faults, and the Metadata API's readMetadata of ActivitiesSettings.
+- partner_soap: the Partner API's convertLead, merge and undelete.
+- users: who calls: each session's User, and the permissions the integration user lacks.
 - faults: injected faults, seeded so a run can be repeated.
 - errors: a refusal as Salesforce words it.
 
@@ -27,8 +29,12 @@ Records:
 - record_checks: defaults, required fields, references and unique values.
 - values: checking and normalising field values.
 - derived: fields the org computes from others.
+- archive: which Tasks and Events are archived, computed when they are read.
 - activities: shared activities, who a Task or Event is related to.
 - relations: the TaskRelation / EventRelation rows.
+- recycle_bin: what a delete takes with it and what undelete brings back.
+- convert: lead conversion (convertLead).
+- merge: merging Accounts, Contacts or Leads (merge).
 - ids: Salesforce-style 15/18-character record ids.
 - settings_change: a db at start: its integration user, shared activities kept, on or off.
 - assumptions: every choice made where Salesforce's behaviour is unconfirmed.
@@ -36,5 +42,6 @@ Records:
 Clients:
 - launcher: start the org as a subprocess for tests, the demo and benchmarks.
 - client: a simple-salesforce client for an org reached by session id.
+- partner_client: convertLead, merge and undelete through a simple-salesforce client's session.
 - seed: create demo records from a JSON file through the REST API.
 """

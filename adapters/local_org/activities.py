@@ -64,6 +64,12 @@ def check_whos(whos: list[str], field: str) -> None:
         raise SfError(a.SHARED_LIMIT_CODE, a.TOO_MANY_CONTACTS, [field])
 
 
+def check_lead_what(whos: list[str], what: str | None, field: str = "WhatId") -> None:
+    """A Task or Event whose WhoId is a Lead has no WhatId (Object Reference, WhoId/WhatId)."""
+    if what and any(w.startswith(LEAD) for w in whos):
+        raise SfError(a.LEAD_WITH_WHAT_CODE, a.LEAD_WITH_WHAT, [field])
+
+
 def account_of(record_id: str | None, rows: dict[str, dict[str, Any]]) -> str | None:
     """The Account a related record stands for: itself, or its AccountId / Account__c."""
     if not record_id:

@@ -16,6 +16,16 @@ TOO_MANY_LEADS = "A task or event can be related to only one lead."
 TOO_MANY_WHATS = "A task or event can be related to only one account, opportunity or other object."
 WHO_WRONG_TYPE = "id value of incorrect type"
 
+LEAD_WITH_WHAT_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""A Task/Event whose WhoId is a Lead and which has a WhatId is refused on create, update and
+upsert (and per record in collections and composite), fields ["WhatId"] (["RelationId"] for a
+TaskRelation create that would make the mix). The rule is Salesforce's ("If the WhoId refers to
+a lead, then the WhatId field must be empty", Object Reference, Task/Event WhoId); the code and
+the wording of the message are UNCONFIRMED (the local org's choice)."""
+LEAD_WITH_WHAT = (
+    "A task or event related to a lead can't be related to another record: WhatId must be empty."
+)
+
 UNKNOWN_FIELD_CODE = "INVALID_FIELD"
 """UNCONFIRMED: writing TaskWhoIds/WhoCount with shared activities off answers as for any unknown
 field: 400 INVALID_FIELD "No such column 'TaskWhoIds' on sobject of type Task"."""
@@ -78,10 +88,17 @@ PROCESSING_HALTED_MESSAGE = (
 # --- Upsert by external id (facts 3.4) -------------------------------------------------------
 UPSERT_UPDATE_STATUS_FROM_VERSION = 46.0
 """An updating upsert answers 200 with a body on API >= 46.0, 204 before (UNCONFIRMED version)."""
-UPSERT_IGNORES_CREATE_ONLY_FIELDS = True
-"""An upsert that matches a record ignores fields that are createable but not updateable (e.g.
-TaskSubtype) instead of refusing them, so a re-sent upsert is idempotent (SOAP upsert behaves so;
-UNCONFIRMED for REST)."""
+UPSERT_REFUSES_CREATE_ONLY_FIELDS = True
+"""A write that updates a record (PATCH by Id, an upsert by external id that matches, a
+collection update or upsert, a Bulk update or upsert) and carries a field that is createable but
+not updateable (Task.TaskSubtype, Event.EventSubtype) fails that record with
+INVALID_FIELD_FOR_INSERT_UPDATE "Unable to create/update fields: TaskSubtype. Please check the
+security settings of this field and verify that it is read/write for your profile or permission
+set.", fields ["TaskSubtype"] (the wording of real recorded responses, e.g. verbb/formie issue
+1981). It is refused even when the value equals the stored one: no source says Salesforce ignores
+it then, and a client library had to work around the refusal on upserts that match
+(https://github.com/tablexi/restforce-db/pull/49); UNCONFIRMED for REST upsert: stricter
+reading."""
 EXTERNAL_ID_CASE_SENSITIVE = False
 """Activity_Sync_Key__c is unique case-insensitive here (Salesforce allows either)."""
 
@@ -125,6 +142,111 @@ USAGE_WINDOW = "utc-day"
 COUNT_FAULTED_REQUESTS = False
 """Requests refused by an injected fault before processing (limit, 401, 5xx, disconnect) are not
 counted; UNABLE_TO_LOCK_ROW happens while processing, so those requests are counted."""
+
+# --- Archived activities (facts 5; `--archive-after-days`) ----------------------------------
+ARCHIVE_COMPUTED_ON_READ = True
+"""IsArchived is computed when a Task or Event is read (never stored): archived when its date is
+more than N days before today (UTC). The date is an Event's EndDateTime (else ActivityDate) and a
+Task's ActivityDate, else its CreatedDate. Salesforce archives after about 365 days (facts 5,
+secondary sources); which open Tasks it spares and the exact day it runs are UNCONFIRMED: here
+open Tasks are archived too and it holds from the first day (stricter reading)."""
+ARCHIVED_HIDDEN_FROM_QUERY_EVEN_BY_ID = True
+"""/query leaves archived activities out even when the WHERE clause names their Id (child
+subqueries and COUNT() too); /queryAll shows them with IsArchived = true. Reads by Id (GET,
+collection retrieve, GET by external id), PATCH by Id and upsert by external id still reach them.
+The facts note that a query filtered by Id may return them: UNCONFIRMED, stricter reading."""
+
+# --- Users and permissions -----------------------------------------------------------------
+PERMISSIONS = ("ViewSetup", "ModifyAllData")
+"""Permissions `--deny-permission` can take from the integration user (people of
+`--user-session` hold them all). ViewSetup ("View Setup and Configuration") opens GET /limits
+(REST API Developer Guide, Limits: "available ... for API users with the View Setup and
+Configuration permission"). ModifyAllData opens the Metadata API; Salesforce also accepts
+"Modify Metadata Through Metadata API Functions" instead, which the local org does not model, so
+without ModifyAllData readMetadata is refused (stricter reading; facts 2)."""
+LIMITS_DENIED_MESSAGE = (
+    "You don't have permission to view org limits: View Setup and Configuration is required."
+)
+"""UNCONFIRMED wording: GET /limits without ViewSetup answers 403
+[{"errorCode": "INSUFFICIENT_ACCESS", "message": this}]; the 403 INSUFFICIENT_ACCESS shape is
+Salesforce's for a refused resource (REST API Developer Guide, status codes), the message is
+the local org's."""
+METADATA_DENIED_MESSAGE = (
+    "use of the Metadata API requires a user with the ModifyAllData permission"
+)
+"""The SOAP fault faultstring after "INSUFFICIENT_ACCESS: " (certinia/apex-mdapi issue 44,
+https://github.com/certinia/apex-mdapi/issues/44; facts 2)."""
+
+# --- Converted leads, merge, the recycle bin (Partner SOAP API; facts 9) ----------------------
+LEAD_PREFIX = "00Q"
+CONVERTED_LEAD_CODE = "CANNOT_UPDATE_CONVERTED_LEAD"
+CONVERTED_LEAD_REFERENCE = "cannot reference converted lead"
+"""A write pointing at a converted Lead (WhoId, TaskWhoIds, a TaskRelation, convertLead or merge
+of it) fails with this code and message (a recorded convertLeadResponse in the public test
+fixtures of xsolve-pl/salesforce-client, SOAPSalesforceClientTest)."""
+CONVERTED_LEAD_UPDATE = "cannot update a converted lead"
+"""UNCONFIRMED wording: an update of a converted Lead itself (Salesforce lets only users with
+"View and Edit Converted Leads" edit them, Salesforce Help "Considerations for Converting
+Leads"; the integration user is taken not to have it: stricter reading)."""
+CONVERTED_FIELDS_READ_ONLY = True
+"""Lead.ConvertedAccountId, ConvertedContactId, ConvertedOpportunityId and ConvertedDate are
+neither createable nor updateable (only convertLead sets them). A REST update of
+ConvertedOpportunityId is refused with INVALID_FIELD_FOR_INSERT_UPDATE (restforce issue 483);
+the others by analogy: stricter reading. IsConverted stays createable (imports of converted
+leads)."""
+
+CONVERTED_LEAD_STATUSES = ("Closed - Converted",)
+INVALID_CONVERTED_STATUS_CODE = "INVALID_STATUS"
+"""convertLead's convertedStatus must be a Lead Status marked converted (the LeadStatus object's
+IsConverted); the org's one is "Closed - Converted". Another value fails the lead with this
+code (UNCONFIRMED code and wording)."""
+CONVERT_CONTACT_WITHOUT_ACCOUNT_CODE = "FIELD_INTEGRITY_EXCEPTION"
+"""convertLead with a contactId needs the accountId that Contact belongs to (the message
+"accountId must be specified if contactId is not null" is reported by users of the API, e.g.
+SFDO-Community-Sprints/Interactions-for-Student-Recruitment pull request 18); the code is
+UNCONFIRMED."""
+CONVERSION_CREATES = "Account(Name=Company), Contact, Opportunity(Name=Company + '-')"
+"""What convertLead creates when not given ids (UNCONFIRMED details): an Account named after the
+Lead's Company; a Contact with its FirstName, LastName, Email, Title, Phone, Description; unless
+doNotCreateOpportunity, an Opportunity named opportunityName (else "Company-") at the first stage
+(Prospecting) closing at the end of the current quarter, with the Contact as its primary contact
+role (a secondary source: crmcurator "lead conversion process")."""
+CONVERSION_WHAT_ID = "the new Opportunity, else unchanged (empty for a Lead's activity)"
+"""The Lead's Tasks and Events get the new Contact as WhoId (their relation rows move to it) and
+the new Opportunity as WhatId when one is made; without one WhatId stays empty (a Lead's
+activity has none). Salesforce Help KB 000385227 ("the related activities have to have the
+values in the Name and Related To values set to the Contact and Opportunity (if an Opportunity
+is created)") and infallibletechie "What happens when a Lead is Converted" ("WhatId ... mapped
+to Opportunity if Create Opportunity is selected else WhatId will be blank")."""
+MERGE_MAX_OTHERS = 2
+MERGE_LIMIT_CODE = "INVALID_FIELD"
+"""A merge names a master and one or two others (Partner API merge: "up to three records"). More,
+none, a repeated id, or the master among the others fails that request with this code
+(UNCONFIRMED code and wording). Merging is offered for Account, Contact and Lead (describe's
+mergeable); another type fails with INVALID_TYPE_FOR_OPERATION (UNCONFIRMED)."""
+MERGE_MOVES = "relations without duplicates; a primary loser makes the master primary"
+"""What a merge moves to the master (UNCONFIRMED in detail; facts 9: "Contact merge() deletes
+the losers and re-parents their related records to the master"): a Contact's or Lead's places on
+Tasks and Events (their relation rows; none duplicated when the master is already on the Task;
+a Task whose WhoId was a loser gets the master as WhoId), a Contact's contact roles; an
+Account's Contacts, Opportunities, Project__c records, child Accounts and the activities whose
+WhatId it was. updatedRelatedIds lists the Tasks, Events and other records changed."""
+PARTNER_SOAP_MAX_ITEMS = 200
+"""convertLead, merge and undelete take at most 200 items a call; more is the SOAP fault
+EXCEEDED_ID_LIMIT (UNCONFIRMED code for the three calls)."""
+UNDELETE_FAILED_CODE = "UNDELETE_FAILED"
+NOT_IN_RECYCLE_BIN = "Entity is not in the recycle bin"
+CANNOT_UNDELETE_TYPE = "entity type {} does not support undelete"
+"""UNCONFIRMED code and wording (UNDELETE_FAILED is in the Partner WSDL's StatusCode enum): an
+undelete of a live record, an unknown id, or a TaskRelation/EventRelation (which "isn't moved to
+the Recycle Bin and can't be undeleted", facts 1.1)."""
+UNDELETE_RESTORES_RELATIONS = True
+"""An undeleted Contact or Lead takes back its places on Tasks and Events that its delete took
+(after the people there now; primary only if the activity has nobody), unless the activity is
+gone or the rules no longer allow it (51 contacts, a lead with contacts or a WhatId): then that
+relation stays deleted. An undeleted Task gets back its relation rows for the people and the
+WhatId still live. Facts 1.1: cascade-deleted relations come back with their parent; the rest is
+UNCONFIRMED (the local org's reading)."""
 
 # --- Records ---------------------------------------------------------------------------------
 MISSING_REFERENCE_CODE = "INVALID_CROSS_REFERENCE_KEY"

@@ -23,6 +23,17 @@ from adapters.local_org.client import DEFAULT_VERSION, connect
 # boundary, not an import: the local org's packages import nothing of the engine.
 _START = "from adapters.cli.org import main; main()"
 _READY_TIMEOUT = 30.0
+_RESTART_CHANGES = frozenset(
+    {
+        "shared_activities",
+        "api_limit",
+        "faults",
+        "session_id",
+        "deny_permissions",
+        "archive_after_days",
+        "people",
+    }
+)
 
 
 @dataclass
@@ -38,6 +49,11 @@ class LocalOrg:
     instance_url: str = ""
     ca_bundle: str = ""
     process: subprocess.Popen[bytes] | None = None
+    deny_permissions: tuple[str, ...] = ()
+    archive_after_days: int | None = None
+    people: dict[str, str] = field(default_factory=dict)
+    """Other people's sessions: a short key ("pat") -> the name of their User ("Pat Admin")."""
+    people_tokens: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> LocalOrg:
         command = [sys.executable, "-c", _START, "serve", "--port", str(self.port)]
@@ -48,6 +64,13 @@ class LocalOrg:
             command += ["--api-limit", str(self.api_limit)]
         if self.faults:
             command += ["--faults", self.faults]
+        for permission in self.deny_permissions:
+            command += ["--deny-permission", permission]
+        if self.archive_after_days is not None:
+            command += ["--archive-after-days", str(self.archive_after_days)]
+        for key, name in self.people.items():
+            token = self.people_tokens.setdefault(key, f"{key}-{secrets.token_urlsafe(18)}")
+            command += ["--user-session", f"{token}={name}"]
         log = open(f"{self.db_path}.log", "ab")  # noqa: SIM115 (handed to the child)
         try:
             self.process = subprocess.Popen(
@@ -76,18 +99,26 @@ class LocalOrg:
         self.process = None
 
     def restart(self, **changes: Any) -> LocalOrg:
-        """Stop, apply changes (shared_activities, api_limit, faults, session_id), start on the
-        same db and port. `shared_activities=False` does what Salesforce support's disable does."""
+        """Stop, apply changes (shared_activities, api_limit, faults, session_id,
+        deny_permissions, archive_after_days, people), start on the same db and port.
+        `shared_activities=False` does what Salesforce support's disable does."""
         self.stop()
         for name, value in changes.items():
-            if name not in ("shared_activities", "api_limit", "faults", "session_id"):
+            if name not in _RESTART_CHANGES:
                 raise TypeError(f"restart() got an unexpected change {name!r}")
             setattr(self, name, value)
         return self.start()
 
-    def salesforce(self, version: str = DEFAULT_VERSION) -> Salesforce:
-        """A simple-salesforce client trusting this org's certificate."""
-        return connect(self.instance_url, self.session_id, self.ca_bundle, version)
+    def salesforce(self, version: str = DEFAULT_VERSION, as_user: str | None = None) -> Salesforce:
+        """A simple-salesforce client trusting this org's certificate; `as_user` ("pat") acts as
+        that person of `people` instead of the integration user."""
+        token = self.session_id if as_user is None else self.people_tokens[as_user]
+        return connect(self.instance_url, token, self.ca_bundle, version)
+
+    def user_id(self, as_user: str | None = None) -> str:
+        """The id of the integration user's User, or of the person `as_user`."""
+        state = self.state()
+        return str(state["user_id"] if as_user is None else state["users"][self.people[as_user]])
 
     def environment(self) -> dict[str, str]:
         """SALESFORCE_* variables that point the CLI at this org."""
@@ -129,6 +160,11 @@ class LocalOrg:
     def set_metadata_readable(self, readable: bool) -> dict[str, Any]:
         return self.admin("metadata", {"readable": readable})
 
+    def deny(self, *permissions: str) -> dict[str, Any]:
+        """The integration user lacks exactly these permissions from now on (none: all held)."""
+        self.deny_permissions = tuple(permissions)
+        return self.admin("permissions", {"denied": list(permissions)})
+
     def __enter__(self) -> LocalOrg:
         return self
 
@@ -157,9 +193,23 @@ def start_local_org(
     api_limit: int | None = None,
     faults: str | None = None,
     session_id: str | None = None,
+    deny_permissions: tuple[str, ...] = (),
+    archive_after_days: int | None = None,
+    people: dict[str, str] | None = None,
 ) -> LocalOrg:
-    """Start `activity-sync org serve --port 0 --db db_path` and wait for its JSON line."""
-    org = LocalOrg(str(db_path), shared_activities, api_limit, faults)
+    """Start `activity-sync org serve --port 0 --db db_path` and wait for its JSON line.
+
+    `people` maps a short key to a person's name ({"pat": "Pat Admin"}): each gets a session
+    of their own (`org.salesforce(as_user="pat")`)."""
+    org = LocalOrg(
+        str(db_path),
+        shared_activities,
+        api_limit,
+        faults,
+        deny_permissions=tuple(deny_permissions),
+        archive_after_days=archive_after_days,
+        people=dict(people or {}),
+    )
     if session_id:
         org.session_id = session_id
     return org.start()

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from adapters.local_org import archive
 from adapters.local_org.activities import CONTACT
 from adapters.local_org.ids import canonical_id
 from adapters.local_org.schema import catalog
@@ -51,9 +52,10 @@ def _children(name: str, shared: bool) -> dict[str, ChildRelationship]:
 class StoreSource:
     """A `RecordSource` over the store; call it with the store's lock held."""
 
-    def __init__(self, store: Store, shared: bool) -> None:
+    def __init__(self, store: Store, shared: bool, archive_after_days: int | None = None) -> None:
         self.store = store
         self.shared = shared
+        self.first_kept = archive.cutoff(archive_after_days)  # older activities are archived
 
     def object_names(self) -> Iterable[str]:
         return [o.name for o in catalog.visible(self.shared)]
@@ -71,12 +73,19 @@ class StoreSource:
         sobject: str,
         include_deleted: bool = False,
         hint: tuple[str, frozenset[Any]] | None = None,
+        include_archived: bool | None = None,
     ) -> Iterable[dict[str, Any]]:
+        """`include_deleted` is queryAll, which also shows archived activities; reads by Id
+        pass `include_archived=True` alone."""
         obj = catalog.find(sobject, self.shared)
         if obj is None:
             return []
         base = obj.view_of or obj.name
         rows = self._rows(obj, base, include_deleted, hint)
+        if self.first_kept and obj.name in archive.ARCHIVED_OBJECTS:
+            archive.mark(obj.name, rows, self.first_kept)
+            if not (include_deleted if include_archived is None else include_archived):
+                rows = [r for r in rows if not r["IsArchived"]]
         if obj.view_of:
             return [_who_view(obj, r) for r in rows if not r["IsWhat"] and r.get("IsParent", True)]
         if not self.shared:

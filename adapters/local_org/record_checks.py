@@ -55,12 +55,18 @@ def references(store: Store, ids: list[Any], values: Row, obj: SObjectType | Non
         for record_id in value if isinstance(value, list) else [value]:
             if record_id is None:
                 continue
-            found = rows.get(record_id)
-            if found is None:
-                raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [name])
-            if found["IsDeleted"]:
-                raise SfError("ENTITY_IS_DELETED", "entity is deleted", [name])
+            check_referable(rows.get(record_id), record_id, name)
     return rows
+
+
+def check_referable(found: Row | None, record_id: str, field: str) -> None:
+    """A record a write points at exists, is not in the recycle bin, is not a converted Lead."""
+    if found is None:
+        raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [field])
+    if found["IsDeleted"]:
+        raise SfError("ENTITY_IS_DELETED", "entity is deleted", [field])
+    if record_id.startswith(a.LEAD_PREFIX) and found.get("IsConverted"):
+        raise SfError(a.CONVERTED_LEAD_CODE, a.CONVERTED_LEAD_REFERENCE, [field])
 
 
 def check_unique(store: Store, obj: SObjectType, row: Row, own_id: str | None) -> None:

@@ -5,20 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.local_org import assumptions as a
-from adapters.local_org import relations
+from adapters.local_org import recycle_bin, relations
 from adapters.local_org.activities import (
     KINDS,
     MISSING,
     RELATION_KINDS,
     Kind,
     activity_fields,
+    check_lead_what,
     check_whos,
     plan_whos,
 )
 from adapters.local_org.derived import derive
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.ids import canonical_id
-from adapters.local_org.record_checks import check_unique, defaults, is_ref, references, require
+from adapters.local_org.record_checks import (
+    check_referable,
+    check_unique,
+    defaults,
+    is_ref,
+    references,
+    require,
+)
 from adapters.local_org.schema import catalog
 from adapters.local_org.schema.model import SObjectType
 from adapters.local_org.store import Store
@@ -89,22 +97,25 @@ class Writer:
         if kind:
             relations.delete(self, kind, row)
             return
-        stamp = self.now()
-        self.store.update(
-            obj.name,
-            row["Id"],
-            {"IsDeleted": True, "SystemModstamp": stamp, "LastModifiedDate": stamp},
-        )
-        if obj.name in KINDS:
-            relations.sync_rows(self, KINDS[obj.name], row["Id"], [], None, {})
-        if obj.name in ("Contact", "Lead"):
-            for activity in KINDS.values():
-                relations.drop_person(self, activity, row["Id"])
+        recycle_bin.delete(self, obj.name, row)
+
+    def undelete(self, record_id: Any) -> str:
+        """Bring a record back from the recycle bin (the Partner API's undelete)."""
+        return recycle_bin.undelete(self, record_id)
 
     # --- helpers used by relations --------------------------------------------------------------
 
     def now(self) -> str:
         return now()
+
+    def modified(self, stamp: str | None = None) -> Row:
+        """The audit fields of a change made now by the writer's User."""
+        stamp = stamp or self.now()
+        return {
+            "LastModifiedDate": stamp,
+            "SystemModstamp": stamp,
+            "LastModifiedById": self.user_id,
+        }
 
     def writable(self, sobject: str, op: str) -> SObjectType:
         obj = catalog.find(sobject, self.shared)
@@ -124,12 +135,14 @@ class Writer:
     def live_row(self, sobject: str | None, record_id: Any, field: str) -> Row:
         """The row an id in `field` points at; refused when missing or deleted."""
         row = self.store.ids_exist([record_id]).get(record_id) if record_id else None
-        if row is None or (
-            sobject and not record_id.startswith(catalog.all_objects()[sobject].prefix)
+        if (
+            row is not None
+            and sobject
+            and not record_id.startswith(catalog.all_objects()[sobject].prefix)
         ):
-            raise SfError(a.MISSING_REFERENCE_CODE, "invalid cross reference id", [field])
-        if row["IsDeleted"]:
-            raise SfError("ENTITY_IS_DELETED", "entity is deleted", [field])
+            row = None
+        check_referable(row, record_id, field)
+        assert row is not None
         return row
 
     def stamped_new(self, sobject: str, row: Row, stamp: str) -> Row:
@@ -147,13 +160,7 @@ class Writer:
     def set_people(self, kind: Kind, before: Row, whos: list[str], what: str | None) -> None:
         """Change who and what a Task/Event is related to (TaskRelation create/delete)."""
         refs = references(self.store, whos + ([what] if what else []), {})
-        changes = activity_fields(kind, whos, what, refs) | {"WhatId": what}
-        stamp = self.now()
-        changes |= {
-            "LastModifiedDate": stamp,
-            "SystemModstamp": stamp,
-            "LastModifiedById": self.user_id,
-        }
+        changes = activity_fields(kind, whos, what, refs) | {"WhatId": what} | self.modified()
         self.store.update(kind.name, before["Id"], changes)
         relations.sync_rows(self, kind, before["Id"], whos, what, refs)
 
@@ -188,6 +195,7 @@ class Writer:
         )
         row |= derive(obj.name, row, None)
         if activity:
+            check_lead_what(whos, row.get("WhatId"))
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
         check_unique(self.store, obj, row, None)
         row = self.stamped_new(obj.name, row, self.now())
@@ -200,6 +208,8 @@ class Writer:
         return str(row["Id"])
 
     def _update(self, obj: SObjectType, before: Row, values: Row) -> None:
+        if obj.name == "Lead" and before.get("IsConverted"):
+            raise SfError(a.CONVERTED_LEAD_CODE, a.CONVERTED_LEAD_UPDATE, [])
         row = before | values
         require(obj, row)
         activity = KINDS.get(obj.name)
@@ -213,14 +223,10 @@ class Writer:
         )
         row |= derive(obj.name, row, before)
         if activity:
+            check_lead_what(whos, row.get("WhatId"))
             row |= activity_fields(activity, whos, row.get("WhatId"), refs)
         check_unique(self.store, obj, row, before["Id"])
-        stamp = self.now()
-        row |= {
-            "LastModifiedDate": stamp,
-            "SystemModstamp": stamp,
-            "LastModifiedById": self.user_id,
-        }
+        row |= self.modified()
         changes = {k: v for k, v in row.items() if before.get(k) != v}
         self.store.update(obj.name, before["Id"], changes)
         if activity and (
@@ -242,7 +248,7 @@ class Writer:
         if obj.name == "OpportunityContactRole" and row.get("IsPrimary"):
             for other in self.store.find(obj.name, "OpportunityId", [row["OpportunityId"]]):
                 if other["Id"] != row["Id"] and other["IsPrimary"]:
-                    self.store.update(obj.name, other["Id"], {"IsPrimary": False})
+                    self.store.update(obj.name, other["Id"], {"IsPrimary": False} | self.modified())
 
 
 def _same(given: Any, key: Any) -> bool:

@@ -10,6 +10,7 @@ from adapters.local_org.activities import (
     LEAD,
     Kind,
     account_of,
+    check_lead_what,
     check_whos,
     wanted_relations,
 )
@@ -44,7 +45,7 @@ def sync_rows(
     stamp = writer.now()
     for key, row in have.items():
         if key not in wanted:
-            store.update(kind.relation, row["Id"], {"IsDeleted": True, "SystemModstamp": stamp})
+            store.update(kind.relation, row["Id"], {"IsDeleted": True} | writer.modified(stamp))
     extra = {"IsParent": True, "IsInvitee": False} if kind.name == "Event" else {}
     new_rows = [
         writer.stamped_new(
@@ -88,6 +89,7 @@ def create(writer: Writer, kind: Kind, values: Row) -> str:
         if what:
             raise SfError(a.SHARED_LIMIT_CODE, a.TOO_MANY_WHATS, ["RelationId"])
         what = relation_id
+    check_lead_what(whos, what, "RelationId")
     writer.set_people(kind, parent, whos, what)
     return str(_find(writer, kind, parent["Id"], relation_id)["Id"])
 
@@ -98,7 +100,7 @@ def delete(writer: Writer, kind: Kind, row: Row) -> None:
     if parent is None:
         raise SfError("ENTITY_IS_DELETED", "entity is deleted", [kind.parent_field])
     if kind.name == "Event" and not row.get("IsParent", True) and not row["IsWhat"]:
-        writer.store.update(kind.relation, row["Id"], {"IsDeleted": True})
+        writer.store.update(kind.relation, row["Id"], {"IsDeleted": True} | writer.modified())
         return
     whos = [w for w in (parent.get(kind.junction) or []) if w != row["RelationId"]]
     what = None if row["IsWhat"] else parent.get("WhatId")

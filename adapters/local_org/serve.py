@@ -22,6 +22,9 @@ def serve(
     session_id: str | None = None,
     api_limit: int | None = None,
     faults: Faults | None = None,
+    user_sessions: list[tuple[str, str]] | None = None,
+    denied: frozenset[str] = frozenset(),
+    archive_after_days: int | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT; every request has committed by the time it was answered."""
     logging.basicConfig(
@@ -29,7 +32,16 @@ def serve(
         level=logging.INFO,
         format="%(asctime)s local-org %(levelname)s %(message)s",
     )
-    app = OrgApp(db_path, session_id=session_id, shared=shared, api_limit=api_limit, faults=faults)
+    app = OrgApp(
+        db_path,
+        session_id=session_id,
+        shared=shared,
+        api_limit=api_limit,
+        faults=faults,
+        user_sessions=user_sessions,
+        denied=denied,
+        archive_after_days=archive_after_days,
+    )
     context, ca_bundle = server_context(db_path)
     server = OrgServer(app, port, context)
     announce = {
@@ -40,12 +52,16 @@ def serve(
     sys.stdout.write(json.dumps(announce) + "\n")
     sys.stdout.flush()
     logging.getLogger("local_org").info(
-        "serving %s (db %s, shared activities %s, api limit %s, faults %r)",
+        "serving %s (db %s, shared activities %s, api limit %s, faults %r, people %s, "
+        "denied %s, archive after %s days)",
         announce["instance_url"],
         db_path,
         "on" if app.shared else "off",
         app.api_limit,
         app.faults.spec(),
+        sorted(app.sessions.names),
+        sorted(denied),
+        archive_after_days,
     )
 
     def stop(_signum: int, _frame: Any) -> None:

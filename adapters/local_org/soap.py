@@ -1,4 +1,5 @@
-"""The Metadata API's readMetadata of ActivitiesSettings, over SOAP as simple-salesforce sends it."""
+"""SOAP for the local org: session headers and faults, and the Metadata API's readMetadata of
+ActivitiesSettings as simple-salesforce sends it (the Partner API is in partner_soap)."""
 
 from __future__ import annotations
 
@@ -6,37 +7,73 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from adapters.local_org.assumptions import METADATA_DENIED_MESSAGE
 from adapters.local_org.protocol import Request, Response
+from adapters.local_org.users import Caller
 
 if TYPE_CHECKING:
     from adapters.local_org.app import OrgApp
 
 _SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 _MD = "http://soap.sforce.com/2006/04/metadata"
-_XML = "text/xml; charset=utf-8"
+_PARTNER_FAULT = "urn:fault.partner.soap.sforce.com"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML = "text/xml; charset=utf-8"
 
 
 def session_id(request: Request) -> str | None:
-    """The sessionId of the SessionHeader, or None when the body has none."""
+    """The sessionId of the SessionHeader (Metadata or Partner namespace), None without one."""
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
         return None
-    found = root.find(f".//{{{_MD}}}SessionHeader/{{{_MD}}}sessionId")
-    return found.text if found is not None else None
+    for header in root.iter():
+        if local(header.tag) == "SessionHeader":
+            for child in header:
+                if local(child.tag) == "sessionId":
+                    return (child.text or "").strip() or None
+    return None
 
 
-def fault(code: str, message: str) -> Response:
+def fault(code: str, message: str, partner: bool = False) -> Response:
+    """A SOAP fault (HTTP 500); the Partner API's carries an UnexpectedErrorFault detail."""
+    namespace = _PARTNER_FAULT if partner else _MD
+    detail = (
+        '<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault">'
+        f"<sf:exceptionCode>{escape(code)}</sf:exceptionCode>"
+        f"<sf:exceptionMessage>{escape(message)}</sf:exceptionMessage>"
+        "</sf:UnexpectedErrorFault></detail>"
+        if partner
+        else ""
+    )
     body = (
         f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{_SOAP}" '
-        f'xmlns:sf="{_MD}"><soapenv:Body><soapenv:Fault><faultcode>sf:{code}</faultcode>'
-        f"<faultstring>{escape(code)}: {escape(message)}</faultstring></soapenv:Fault>"
+        f'xmlns:sf="{namespace}" xmlns:xsi="{XSI}"><soapenv:Body><soapenv:Fault>'
+        f"<faultcode>sf:{code}</faultcode>"
+        f"<faultstring>{escape(code)}: {escape(message)}</faultstring>{detail}</soapenv:Fault>"
         "</soapenv:Body></soapenv:Envelope>"
     )
-    return Response(500, body.encode(), content_type=_XML)
+    return Response(500, body.encode(), content_type=XML)
 
 
-def handle(app: OrgApp, request: Request) -> Response:
+def envelope(inner: str) -> Response:
+    """A SOAP answer whose body holds `inner`."""
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{_SOAP}" '
+        f'xmlns:xsi="{XSI}"><soapenv:Body>{inner}</soapenv:Body></soapenv:Envelope>'
+    )
+    return Response(200, body.encode(), content_type=XML)
+
+
+def local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rpartition("}")[2]
+
+
+def handle(app: OrgApp, request: Request, caller: Caller) -> Response:
+    """Metadata API calls under /services/Soap/m/{version}."""
+    if not request.path.startswith("/services/Soap/m/"):
+        return fault("INVALID_OPERATION", "Only the Metadata API is served at this address")
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
@@ -44,11 +81,8 @@ def handle(app: OrgApp, request: Request) -> Response:
     read = root.find(f".//{{{_MD}}}readMetadata")
     if read is None:
         return fault("INVALID_OPERATION", "Only readMetadata is supported by the local org")
-    if not app.metadata_readable:
-        return fault(
-            "INSUFFICIENT_ACCESS",
-            "use of the Metadata API requires a user with the ModifyAllData permission",
-        )
+    if not (app.metadata_readable and caller.may("ModifyAllData")):
+        return fault("INSUFFICIENT_ACCESS", METADATA_DENIED_MESSAGE)
     kind = (read.findtext(f"{{{_MD}}}type") or "").strip()
     names = [(n.text or "").strip() for n in read.findall(f"{{{_MD}}}fullNames")]
     records = ""
@@ -67,4 +101,4 @@ def handle(app: OrgApp, request: Request) -> Response:
         f"<readMetadataResponse><result>{records}</result></readMetadataResponse>"
         "</soapenv:Body></soapenv:Envelope>"
     )
-    return Response(200, body.encode(), content_type=_XML)
+    return Response(200, body.encode(), content_type=XML)

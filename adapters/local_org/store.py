@@ -96,9 +96,17 @@ class Store:
             Column("key", String, primary_key=True),
             Column("value", Text),
         )
+        self.cascade_table = Table(
+            "org_cascade",  # rows deleted with a record, brought back by its undelete
+            self.metadata,
+            Column("row_id", String(18), primary_key=True),
+            Column("sobject", String),
+            Column("cause_id", String(18), index=True),
+        )
         self.engine = _sqlite_engine(path)
         self.metadata.create_all(self.engine)
         self.conn: Connection = self.engine.connect()
+        self._add_new_columns()
         self._next_id = 0
         self._id_limit = 0
         self._statements: dict[tuple[Any, ...], str] = {}
@@ -145,6 +153,40 @@ class Store:
             cursor.execute(f"RELEASE {name}")
         finally:
             self._depth -= 1
+
+    def _add_new_columns(self) -> None:
+        """Columns of fields added since the db was made (an older db opens as it was)."""
+        with self.lock:
+            for name, table in self.tables.items():
+                found = {r[1] for r in self.conn.exec_driver_sql(f'PRAGMA table_info("{name}")')}
+                missing = [c for c in table.columns if c.name not in found]
+                for column in missing:
+                    kind = column.type.compile(self.engine.dialect)
+                    self.conn.exec_driver_sql(
+                        f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {kind}'
+                    )
+                for index in table.indexes if missing else ():
+                    index.create(self.conn, checkfirst=True)
+            self.conn.commit()
+
+    # --- the recycle bin's cascades --------------------------------------------------------
+
+    def record_cascade(self, cause_id: str, rows: list[tuple[str, str]]) -> None:
+        """(sobject, id) rows were deleted because `cause_id` was."""
+        if rows:
+            self.conn.execute(
+                self.cascade_table.insert().prefix_with("OR REPLACE"),
+                [{"row_id": i, "sobject": o, "cause_id": cause_id} for o, i in rows],
+            )
+
+    def take_cascade(self, cause_id: str) -> list[tuple[str, str]]:
+        """The (sobject, id) rows deleted with `cause_id`, forgotten as they are returned."""
+        table = self.cascade_table
+        found = self.conn.execute(
+            select(table.c.sobject, table.c.row_id).where(table.c.cause_id == cause_id)
+        ).all()
+        self.conn.execute(table.delete().where(table.c.cause_id == cause_id))
+        return [(str(o), str(i)) for o, i in found]
 
     # --- meta ---------------------------------------------------------------------------------
 

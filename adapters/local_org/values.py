@@ -35,8 +35,9 @@ def now() -> str:
 
 def coerce_body(obj: SObjectType, body: dict[str, Any], shared: bool, op: str) -> dict[str, Any]:
     """Field values of a body for `op` "create", "update" or "upsert-update", checked and
-    normalised."""
-    values: dict[str, Any] = {}
+    normalised. A field that is createable but not updateable (TaskSubtype) is refused in any
+    write that updates a record, even with the value it already holds (assumptions)."""
+    fields: list[tuple[Field, Any]] = []
     for key, raw in body.items():
         if key == "attributes":
             continue
@@ -51,15 +52,16 @@ def coerce_body(obj: SObjectType, body: dict[str, Any], shared: bool, op: str) -
                     ["Id"],
                 )
             continue
-        if op == "upsert-update" and f.create and not f.update:
-            continue  # create-only fields of an upsert that updates are ignored (assumptions)
-        writable = f.create if op == "create" else f.update
-        if not writable:
-            raise SfError(
-                "INVALID_FIELD_FOR_INSERT_UPDATE", _NOT_WRITABLE.format(name=f.name), [f.name]
-            )
-        values[f.name] = coerce_value(f, raw)
-    return values
+        fields.append((f, raw))
+    # an upsert that updates a record is an update: createable-only fields are refused
+    refused = [f.name for f, _ in fields if not (f.create if op == "create" else f.update)]
+    if refused:
+        raise SfError(
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            _NOT_WRITABLE.format(name=", ".join(refused)),
+            refused,
+        )
+    return {f.name: coerce_value(f, raw) for f, raw in fields}
 
 
 def coerce_value(f: Field, raw: Any) -> Any:

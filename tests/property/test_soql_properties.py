@@ -46,6 +46,10 @@ def fold(value: str | None) -> str | None:
     return value.casefold() if value else None  # an empty text is a null, as in Salesforce
 
 
+def sort_fold(value: str | None) -> str | None:
+    return value.upper() if value else None  # ORDER BY compares upper-cased text (English)
+
+
 @given(names=st.lists(maybe_texts, max_size=6), target=texts)
 def test_format_soql_equality_finds_exactly_the_records_holding_the_value(
     names: list[str | None], target: str
@@ -84,7 +88,7 @@ def test_order_by_sorts_by_each_key_with_the_asked_null_placement(
         a, b = before["NumberOfEmployees"], after["NumberOfEmployees"]
         assert b is None or (a is not None and a >= b)  # DESC: nulls last
         if a == b:
-            x, y = fold(before["Name"]), fold(after["Name"])
+            x, y = sort_fold(before["Name"]), sort_fold(after["Name"])
             assert x is None or (y is not None and x <= y)  # ASC: nulls first
 
 

@@ -7,7 +7,20 @@ reach the storage) and the REST API's record shape that simple-salesforce reads.
 from __future__ import annotations
 
 import pytest
-from soql_fake_source import A1, A2, C1, C2, C3, C4, L1, T2, U1, make_id, sample_org
+from soql_fake_source import (
+    A1,
+    A2,
+    C1,
+    C2,
+    C3,
+    C4,
+    L1,
+    T2,
+    U1,
+    FakeSource,
+    make_id,
+    sample_org,
+)
 
 from adapters.local_org.soql.engine import SoqlError, execute_soql
 
@@ -91,6 +104,20 @@ def test_order_by_several_keys_with_directions_and_null_placement() -> None:
 def test_order_by_text_ignores_case_and_can_use_parent_fields() -> None:
     text = "SELECT Id FROM Contact ORDER BY Account.Name DESC, Name"
     assert [r["Id"] for r in run(text)] == [C3, C1, C2, C4]
+
+
+def test_order_by_text_compares_upper_cased_values_so_aab_sorts_before_a_underscore_b() -> None:
+    """ORDER BY in English locales compares upper-cased text: '_' (0x5F) comes after 'A'-'Z'."""
+    names = ["a_b", "aab", "A_a", None, "AAA"]
+    rows = [
+        {"Id": make_id("001", n), "Name": name, "IsDeleted": False}
+        for n, name in enumerate(names, start=50)
+    ]
+    source = FakeSource({"Account": rows}, objects=["Account"])
+    ordered = run("SELECT Name FROM Account ORDER BY Name NULLS LAST", source)
+    assert [r["Name"] for r in ordered] == ["AAA", "aab", "A_a", "a_b", None]
+    ordered = run("SELECT Name FROM Account ORDER BY Name DESC NULLS FIRST", source)
+    assert [r["Name"] for r in ordered] == [None, "a_b", "A_a", "aab", "AAA"]
 
 
 def test_limit_and_offset_slice_after_ordering() -> None:

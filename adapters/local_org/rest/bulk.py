@@ -96,7 +96,7 @@ def jobs(ctx: Ctx, request: Request) -> Response:
         "id": ctx.app.store.new_id("750"),
         "operation": operation,
         "object": obj.name,
-        "createdById": ctx.app.user_id,
+        "createdById": ctx.caller.user_id,
         "createdDate": stamp,
         "systemModstamp": stamp,
         "state": "Open",

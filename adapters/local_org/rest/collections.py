@@ -70,7 +70,9 @@ def retrieve(ctx: Ctx, request: Request, sobject: str) -> Response:
         raise SfError("MISSING_ARGUMENT", "fields must be specified")
     found = {
         r["Id"]: r
-        for r in ctx.app.source().records(obj.name, hint=("Id", frozenset(i for i in ids if i)))
+        for r in ctx.app.source().records(
+            obj.name, hint=("Id", frozenset(i for i in ids if i)), include_archived=True
+        )
     }
     return Response(
         200, [shaped(ctx, obj.name, found[i], fields) if i in found else None for i in ids]

@@ -109,7 +109,7 @@ def _run_one(
 
 
 def _sub_ctx(ctx: Ctx, version: str) -> Ctx:
-    return Ctx(ctx.app, version, ctx.writer)
+    return Ctx(ctx.app, version, ctx.writer, ctx.caller)
 
 
 def _reply(

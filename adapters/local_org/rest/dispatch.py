@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.records import Writer
+from adapters.local_org.users import Caller
 
 if TYPE_CHECKING:
     from adapters.local_org.app import OrgApp
@@ -29,6 +30,7 @@ class Ctx:
     app: OrgApp
     version: str
     writer: Writer
+    caller: Caller
 
     @property
     def shared(self) -> bool:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adapters.local_org.assumptions import UPSERT_UPDATE_STATUS_FROM_VERSION
+from adapters.local_org.assumptions import (
+    LIMITS_DENIED_MESSAGE,
+    UPSERT_UPDATE_STATUS_FROM_VERSION,
+)
 from adapters.local_org.errors import SfError, not_found
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.schema import catalog
@@ -117,7 +120,7 @@ def by_external_id(ctx: Ctx, request: Request, sobject: str, field: str, value: 
     if request.method == "DELETE":
         ctx.writer.delete(obj.name, matches[0]["Id"])
         return Response(204)
-    return Response(200, shaped(ctx, obj.name, matches[0]))
+    return Response(200, shaped(ctx, obj.name, _readable(ctx, obj.name, matches[0]["Id"])))
 
 
 def _upsert(ctx: Ctx, request: Request, sobject: str, field: str, value: str) -> Response:
@@ -141,6 +144,8 @@ def _upsert(ctx: Ctx, request: Request, sobject: str, field: str, value: str) ->
 
 
 def limits(ctx: Ctx, request: Request) -> Response:
+    if not ctx.caller.may("ViewSetup"):
+        raise SfError("INSUFFICIENT_ACCESS", LIMITS_DENIED_MESSAGE, status=403)
     used, limit = ctx.app.usage()
     return Response(
         200,
@@ -161,7 +166,7 @@ def _readable(ctx: Ctx, sobject: str, record_id: str) -> dict[str, Any]:
         raise not_found()
     obj = catalog.find(sobject, ctx.shared)
     assert obj is not None
-    rows = ctx.app.source().records(obj.name, hint=("Id", frozenset({rid})))
+    rows = ctx.app.source().records(obj.name, hint=("Id", frozenset({rid})), include_archived=True)
     found = [r for r in rows if r["Id"] == rid]
     if not found:
         deleted = ctx.app.source().records(obj.name, True, hint=("Id", frozenset({rid})))

@@ -39,6 +39,11 @@ def _person_names() -> tuple[Field, ...]:
     )
 
 
+def _master(sobject: str) -> Field:
+    """MasterRecordId: on a record deleted by a merge, the record it was merged into."""
+    return ref("MasterRecordId", sobject, relationship="MasterRecord", create=False, update=False)
+
+
 def _activities_of(*, who: bool = False, what: bool = False) -> tuple[Child, ...]:
     field = "WhoId" if who else "WhatId"
     return (Child("Tasks", "Task", field), Child("Events", "Event", field))
@@ -77,6 +82,7 @@ def crm_objects() -> list[SObjectType]:
                 text("Description", 32000, type="textarea"),
                 ref("ParentId", "Account", relationship="Parent"),
                 owner(),
+                _master("Account"),
             ),
             children=(
                 Child("Contacts", "Contact", "AccountId"),
@@ -99,6 +105,7 @@ def crm_objects() -> list[SObjectType]:
                 text("Phone", 40, type="phone"),
                 text("Description", 32000, type="textarea"),
                 owner(),
+                _master("Contact"),
             ),
             children=(Child("OpportunityContactRoles", "OpportunityContactRole", "ContactId"),)
             + _activities_of(who=True),
@@ -123,13 +130,34 @@ def crm_objects() -> list[SObjectType]:
                     default="Open - Not Contacted",
                 ),
                 flag("IsConverted", update=False),
-                ref("ConvertedAccountId", "Account", relationship="ConvertedAccount", update=False),
-                ref("ConvertedContactId", "Contact", relationship="ConvertedContact", update=False),
+                ref(
+                    "ConvertedAccountId",
+                    "Account",
+                    relationship="ConvertedAccount",
+                    create=False,
+                    update=False,
+                ),
+                ref(
+                    "ConvertedContactId",
+                    "Contact",
+                    relationship="ConvertedContact",
+                    create=False,
+                    update=False,
+                ),
+                ref(
+                    "ConvertedOpportunityId",
+                    "Opportunity",
+                    relationship="ConvertedOpportunity",
+                    create=False,
+                    update=False,
+                ),
+                calc("ConvertedDate", "date"),
                 text("Title", 128),
                 text("Phone", 40, type="phone"),
                 text("Industry", 255, type="picklist"),
                 text("Description", 32000, type="textarea"),
                 owner(),
+                _master("Lead"),
             ),
             children=_activities_of(who=True),
         ),

@@ -20,7 +20,7 @@ from adapters.local_org.soql.parse import MAX_STATEMENT_LENGTH, parse_soql
 from adapters.local_org.soql.schema import FieldPath, Lookup, Schema, getter, memoised_lookup
 from adapters.local_org.soql.shape import Shaper
 from adapters.local_org.soql.source import ChildRelationship, RecordSource
-from adapters.local_org.soql.values import normaliser, sort_key
+from adapters.local_org.soql.values import order_normaliser, sort_key
 
 __all__ = ["MAX_STATEMENT_LENGTH", "Query", "SoqlError", "execute_soql", "parse_soql"]
 
@@ -79,7 +79,7 @@ def _plan(query: Query, sobject: str, ctx: _Context) -> _Plan:
     order = []
     for order_item in query.order_by:
         path = ctx.schema.resolve(sobject, order_item.path)
-        key = sort_key(normaliser(path.info), order_item.nulls_first, order_item.descending)
+        key = sort_key(order_normaliser(path.info), order_item.nulls_first, order_item.descending)
         order.append((key, getter(path, ctx.lookup), order_item.descending))
     hint = choose_hint(query.where, ctx.schema, sobject) if query.where is not None else None
     fields = _select_fields(query, sobject, ctx)

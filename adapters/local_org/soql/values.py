@@ -44,6 +44,14 @@ def normaliser(info: FieldInfo) -> Callable[[Any], Any]:
     return lambda v: v.casefold() if isinstance(v, str) and v else None if v == "" else v
 
 
+def order_normaliser(info: FieldInfo) -> Callable[[Any], Any]:
+    """Maps a stored value to the domain ORDER BY sorts it in: text upper-cased, as Salesforce
+    compares text in English locales (so 'aab' sorts before 'a_b'); other types as compared."""
+    if is_text(info):
+        return lambda v: v.upper() if isinstance(v, str) and v else None if v == "" else v
+    return normaliser(info)
+
+
 def _soap_type(info: FieldInfo) -> str:
     if info.type in NUMBER_TYPES:
         return "double" if info.type != "int" else "int"

@@ -54,3 +54,20 @@ def test_bulk_insert_reports_failed_records(sf: Salesforce) -> None:
     [failed] = _rows(sf.bulk2.Account.get_failed_records(result["job_id"]))
     assert failed["sf__Error"].startswith("REQUIRED_FIELD_MISSING:")
     assert failed["Website"] == "x.test"
+
+
+def test_r20_a_bulk_upsert_that_matches_refuses_task_subtype(sf: Salesforce) -> None:
+    """A Bulk upsert is an update for the rows that match: TaskSubtype fails those rows alone."""
+    records = [{"Activity_Sync_Key__c": "bulktype-0", "Subject": "s", "TaskSubtype": "Email"}]
+    [first] = sf.bulk2.Task.upsert(
+        records=records, external_id_field="Activity_Sync_Key__c", wait=0
+    )
+    assert first["numberRecordsFailed"] == 0
+    records.append({"Activity_Sync_Key__c": "bulktype-1", "Subject": "s", "TaskSubtype": "Email"})
+    [again] = sf.bulk2.Task.upsert(
+        records=records, external_id_field="Activity_Sync_Key__c", wait=0
+    )
+    assert (again["numberRecordsProcessed"], again["numberRecordsFailed"]) == (2, 1)
+    [failed] = _rows(sf.bulk2.Task.get_failed_records(again["job_id"]))
+    assert failed["sf__Error"].startswith("INVALID_FIELD_FOR_INSERT_UPDATE:")
+    assert failed["Activity_Sync_Key__c"] == "bulktype-0"

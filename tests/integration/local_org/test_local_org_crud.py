@@ -264,13 +264,37 @@ def test_concurrent_clients_are_served(local_org: LocalOrg) -> None:
     assert found["totalSize"] == 20
 
 
-def test_an_upsert_that_updates_ignores_create_only_fields(sf: Salesforce) -> None:
-    """R20: re-sending the same upsert (TaskSubtype included) is accepted and changes nothing."""
+def test_an_upsert_that_updates_refuses_create_only_fields(sf: Salesforce) -> None:
+    """R20: a re-sent upsert carrying TaskSubtype is refused once it matches a record (the org
+    used to ignore the field; Salesforce refuses it, see test_local_org_activity_rules)."""
     body = {"Subject": "again", "TaskSubtype": "Email"}
     assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body) == 201
-    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", body | {"TaskSubtype": "Call"}) == 200
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Task.upsert("Activity_Sync_Key__c/create-only", body)
+    assert caught.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    assert sf.Task.upsert("Activity_Sync_Key__c/create-only", {"Subject": "again"}) == 200
     found = sf.query("SELECT TaskSubtype FROM Task WHERE Activity_Sync_Key__c = 'create-only'")
     assert found["records"][0]["TaskSubtype"] == "Email"
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.Task.upsert("Activity_Sync_Key__c/create-only", {"AccountId": None})
     assert caught.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+def test_a_db_made_before_new_fields_opens_with_them(local_org_factory) -> None:  # type: ignore[no-untyped-def]
+    """A restart on an older db adds the columns of fields added since (MasterRecordId, ...)."""
+    import sqlite3
+
+    org = local_org_factory()
+    contact = org.salesforce().Contact.create({"LastName": "Older"})["id"]
+    org.stop()
+    with sqlite3.connect(org.db_path) as db:
+        db.execute('DROP INDEX "ix_Contact_MasterRecordId"')
+        db.execute('ALTER TABLE "Contact" DROP COLUMN "MasterRecordId"')
+        db.execute('ALTER TABLE "Lead" DROP COLUMN "ConvertedDate"')
+    org.start()
+    sf = org.salesforce()
+    assert sf.Contact.get(contact)["MasterRecordId"] is None
+    assert sf.query("SELECT COUNT() FROM Lead WHERE ConvertedDate = null")["totalSize"] == 0
+    with sqlite3.connect(org.db_path) as db:
+        indexes = {r[1] for r in db.execute("PRAGMA index_list('Contact')")}
+    assert "ix_Contact_MasterRecordId" in indexes

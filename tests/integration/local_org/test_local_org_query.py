@@ -241,3 +241,16 @@ def test_ordering_comparisons_and_nulls_first(sf: Salesforce, data: dict[str, An
         "SELECT Email FROM Contact WHERE Title IN ('odd', 'bulk') ORDER BY Email ASC NULLS FIRST LIMIT 1"
     )
     assert people["records"][0]["Email"] is None
+
+
+def test_order_by_text_compares_upper_cased_values_nulls_where_asked(sf: Salesforce) -> None:
+    """SOQL ORDER BY in English locales: upper-cased values, so 'aab' comes before 'a_b'."""
+    account = sf.Account.create({"Name": "Sorted Co"})["id"]
+    for name in ("a_b", "aab", "A_a", "AAA"):
+        sf.Contact.create({"LastName": name, "AccountId": account, "Title": "sorted"})
+    sf.Contact.create({"LastName": "x", "AccountId": account})  # Title null
+    mine = f"SELECT LastName FROM Contact WHERE AccountId = '{account}'"
+    rows = sf.query(f"{mine} ORDER BY LastName")["records"]
+    assert [r["LastName"] for r in rows] == ["AAA", "aab", "A_a", "a_b", "x"]
+    rows = sf.query(f"{mine} ORDER BY Title DESC NULLS FIRST, LastName DESC")["records"]
+    assert [r["LastName"] for r in rows] == ["x", "a_b", "A_a", "aab", "AAA"]
