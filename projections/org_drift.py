@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain.activity import EmailActivity
 from domain.org_changes import OrgState, PersonFate, changes_between
@@ -36,6 +37,9 @@ class DriftReport:
     changes: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     api_calls: int = 0
+    # Another process (a worker, another look) changed these aggregates meanwhile: what this
+    # look found was not all recorded, and the next look finds it again.
+    interrupted: bool = False
 
     def counts(self) -> dict[str, int]:
         counted: dict[str, int] = {}
@@ -92,14 +96,24 @@ def check_org(
         if activity.pending_events:
             changed.append(activity)
         if len(changed) >= SAVE_EVERY:
-            app.save(*changed)
+            report.interrupted |= not _saved(app, changed)
             changed = []
     report.api_calls = calls() - started
     watch.record_check(
         watch.until, found.until, len(found.records), len(report.changes), report.api_calls
     )
-    app.save(*changed, watch)
+    report.interrupted |= not _saved(app, [*changed, watch])
     return report
+
+
+def _saved(app: ActivitySyncApp, aggregates: Sequence[Any]) -> bool:
+    """Save; False when another process appended to one of them first (nothing is saved,
+    and since the window only moves with this look's last save, nothing is lost)."""
+    try:
+        app.save(*aggregates)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _activities(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine
@@ -24,6 +24,7 @@ from domain.model import (
     Plan,
     PlannedTask,
 )
+from domain.org_changes import OrgChange
 from domain.planner import plan_activity
 from domain.rejection import IngestRun, Rejection, keep_raw
 from domain.settings import Settings
@@ -246,7 +247,8 @@ def _run() -> SyncRun:
 
 
 def second_part(store: Store, org: Org) -> None:
-    """A retry that succeeds, a replay that retires a shared Task and re-forms it, a deletion."""
+    """A retry that succeeds, a replay that retires a shared Task and re-forms it, a deletion,
+    and a person's edit of a written Task seen by drift (R27)."""
     refused = store.app.activity("refused")
     key = next(iter(refused.batches))
     refused.request_retry(key, "admin")
@@ -258,4 +260,12 @@ def second_part(store: Store, org: Org) -> None:
     for task in plan_activity(replayed.model, org.directory(), after).tasks:
         replayed.form_batch(task, after.version, "replay-1")
     replayed.record_deletion(old, replayed.written[old], already_gone=False)
-    store.app.save(refused, replayed)
+    edited = store.app.activity("e1")
+    key = next(iter(edited.written))
+    before = edited.baseline(key)
+    assert before is not None
+    now = replace(before, fields={**before.fields, "Subject": "Edited by a person"})
+    edited.record_org_changes(
+        [OrgChange("edited", "2026-11-03T10:00:00+00:00", "005P", ("Subject",))], now
+    )
+    store.app.save(refused, replayed, edited)
