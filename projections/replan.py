@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from domain.activity import EmailActivity
 from domain.model import Directory, Plan, Recipient
+from domain.org_changes import PersonFate, remapped_task
 from domain.people import judged_alike
 from domain.planner import MISSING_ACTOR, plan_activity, plan_for_people
 from domain.settings import Settings
@@ -22,19 +24,28 @@ class Changes:
         return bool(self.formed or self.retired)
 
 
-def plan_from_history(activity: EmailActivity, settings: Settings) -> Plan:
+def plan_from_history(
+    activity: EmailActivity, settings: Settings, fates: Mapping[str, PersonFate] | None = None
+) -> Plan:
     """The plan for a recorded activity from its stored facts, under `settings` (pure).
 
     When `settings` judge addresses as the recorded resolution did (R1-R5 read only the
     people settings), the recorded outcomes are the ones the planner would give again, so
-    they are reused and only R6-R15 run; otherwise every address is judged anew.
+    they are reused and only R6-R15 run; otherwise every address is judged anew. People
+    the org converted, merged away or deleted since (`fates`, R27) are replaced by who the
+    org holds now, or left out; a record with nobody left is not planned.
     """
     if activity.recipients and judged_alike(settings, activity.resolved_with):
         recipients = tuple(Recipient.from_dict(r) for r in activity.recipients)
         warnings = tuple(w for w in activity.warnings if w != MISSING_ACTOR)
         directory = Directory.from_dict(activity.directory, people=False)
-        return plan_for_people(activity.model, directory, settings, recipients, warnings)
-    return plan_activity(activity.model, Directory.from_dict(activity.directory), settings)
+        plan = plan_for_people(activity.model, directory, settings, recipients, warnings)
+    else:
+        plan = plan_activity(activity.model, Directory.from_dict(activity.directory), settings)
+    if not fates:
+        return plan
+    tasks = [now for task in plan.tasks if (now := remapped_task(task, fates)) is not None]
+    return replace(plan, tasks=tuple(tasks))
 
 
 def record_plan(

@@ -246,7 +246,7 @@ class SyncWorker:
                 for activity in refused:
                     record_plan(
                         activity,
-                        plan_from_history(activity, settings),
+                        plan_from_history(activity, settings, people_gone(self.app)),
                         settings,
                         reason="shared_activities_refused",
                     )

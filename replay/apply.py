@@ -8,14 +8,16 @@ carrying this replay's id was done before a crash and is skipped (R20).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from domain.activity import EmailActivity
+from domain.org_changes import PersonFate
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
+from projections.org_drift import people_gone
 from projections.replan import Changes, plan_from_history, record_plan
 from replay.basis import (
     BasisChanged,
@@ -90,10 +92,16 @@ def check_basis(
 
 
 def carry_out(
-    activity: EmailActivity, entry: ActivityDiff, settings: Settings, replay_id: str
+    activity: EmailActivity,
+    entry: ActivityDiff,
+    settings: Settings,
+    replay_id: str,
+    fates: Mapping[str, PersonFate] | None = None,
 ) -> Changes:
-    """Append one activity's events: the re-plan (with adoptions) and the drifted re-writes."""
-    plan = with_adoptions(plan_from_history(activity, settings), entry.adopted)
+    """Append one activity's events: the re-plan (with adoptions) and the drifted re-writes.
+    The re-plan follows the people the org converted, merged away or deleted (R27), as
+    they are known now, not when the plan was made."""
+    plan = with_adoptions(plan_from_history(activity, settings, fates), entry.adopted)
     changes = record_plan(activity, plan, settings, replay_id=replay_id, reason=REASON)
     desired = {task.sync_key: task for task in plan.tasks}
     for key in entry.reform:
@@ -116,6 +124,7 @@ def _apply_chunk(
         item.activity.id.hex: item for item in load(app, [UUID(e.aggregate_id) for e in entries])
     }
     changed = []
+    fates = people_gone(app)  # R27: as known now, once per chunk
     for entry in entries:
         item = loaded.get(entry.aggregate_id)
         if item is None:
@@ -125,7 +134,7 @@ def _apply_chunk(
             continue
         if item.activity.version != entry.version:
             raise BasisChanged(f"activity {entry.activity_id} changed since the plan was made")
-        changes = carry_out(item.activity, entry, settings, replay_id)
+        changes = carry_out(item.activity, entry, settings, replay_id, fates)
         result.formed += len(changes.formed)
         result.retired += len(changes.retired)
         result.applied += 1

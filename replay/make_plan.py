@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
+from projections.org_drift import people_gone
 from replay.drift import DEFAULT_SKEW
 from replay.org_state import OrgReader
 from replay.parallel import Workers, survey_in_parallel
@@ -59,7 +60,12 @@ def make_plan(
         activity_ids=request.activity_ids,
     )
     options = SurveyOptions(
-        scope, request.settings, request.reader, request.chunk_size, request.skew
+        scope,
+        request.settings,
+        request.reader,
+        request.chunk_size,
+        request.skew,
+        fates=people_gone(app),  # R27: plan with who the org holds now
     )
     writer = PlanWriter(out)
     try:

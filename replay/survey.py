@@ -7,11 +7,12 @@ and handed on as `ActivityDiff`s; then the chunk is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID
 
+from domain.org_changes import PersonFate
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from projections.ports import OrgRecord
@@ -34,6 +35,7 @@ class SurveyOptions:
     chunk_size: int = CHUNK_SIZE
     skew: timedelta = DEFAULT_SKEW
     sample: int = SAMPLE  # diffs kept as objects, for a report; all are in the plan's lines
+    fates: Mapping[str, PersonFate] = field(default_factory=dict)  # people gone from the org
 
 
 @dataclass
@@ -125,6 +127,6 @@ def diff_one(
     activity = item.activity
     if not activity.is_resolved:
         return None
-    plan = plan_from_history(activity, options.settings)
+    plan = plan_from_history(activity, options.settings, options.fates)
     records = records_of(item, org) if org is not None else None
     return diff_activity(activity, plan, records, item.written_at, options.skew)

@@ -16,7 +16,7 @@ from typing import Any
 from adapters.salesforce.chunking import in_statements
 from adapters.salesforce.composite import run_queries
 from adapters.salesforce.errors import is_shared_refusal
-from adapters.salesforce.reads import who_ids
+from adapters.salesforce.reads import WHO_RELATIONS, who_ids
 from adapters.salesforce.transport import Transport
 from domain.org_changes import CONVERTED, DELETED, MERGED, OrgState, PersonFate
 from projections.ports import OrgChanges, PermanentSyncError
@@ -28,7 +28,7 @@ FIELDS = {
 }
 COMPARED = ("Subject", "Description", "Status", "ActivityDate", "OwnerId", "StartDateTime")
 COMPARED += ("EndDateTime",)
-RELATIONS = "(SELECT RelationId FROM TaskWhoRelations)"
+
 # A fresh look starts here when nothing was ever seen (SOQL needs a moment to compare with).
 EPOCH = "2000-01-01T00:00:00Z"
 
@@ -89,7 +89,7 @@ def _record_rows(
 
 def _select(sobject: str, field: str, relations: bool) -> str:
     columns = f"Id, {field}, WhoId, WhatId, {FIELDS[sobject]}, {STAMPS}"
-    return f"SELECT {columns}{', ' + RELATIONS if relations else ''} FROM {sobject}"
+    return f"SELECT {columns}{', ' + WHO_RELATIONS if relations else ''} FROM {sobject}"
 
 
 def _relations_changed(

@@ -16,7 +16,8 @@ from domain.errors import NotFound
 from projections.ports import OrgRecord, PermanentSyncError
 
 COMMON = "Id, WhoId, WhatId, Subject, ActivityDate, LastModifiedDate, LastModifiedById, CreatedById"
-WHO_RELATIONS = "(SELECT RelationId FROM TaskWhoRelations)"
+# queryAll lists deleted child rows too: a relation a person removed is not one of its people.
+WHO_RELATIONS = "(SELECT RelationId FROM TaskWhoRelations WHERE IsDeleted = false)"
 
 
 @dataclass(frozen=True)
