@@ -36,13 +36,45 @@ EPOCH = "2000-01-01T00:00:00Z"
 def read_changes(
     transport: Transport, field: str, since: str | None, relations: bool, budget: int
 ) -> OrgChanges:
-    """The engine's records and the people changed after `since` (None: from the start)."""
+    """The engine's records and the people changed after `since` (None: from the start).
+    Every statement goes in one batch (five a composite call); a second round fetches the
+    Tasks whose people changed without the Task itself being modified."""
     after = soql_time(since) if since else EPOCH
-    rows = _record_rows(transport, field, after, relations, budget)
-    people = _people(transport, after)
+    try:
+        pages = run_queries(transport, _statements(field, after, relations), all_rows=True)
+    except PermanentSyncError as error:
+        if not (relations and is_shared_refusal(error.code, error.message)):
+            raise
+        relations = False  # the org has no shared activities (any more)
+        pages = run_queries(transport, _statements(field, after, False), all_rows=True)
+    tasks, events, *rest = pages
+    rows = _typed(tasks, "Task") + _typed(events, "Event")
+    if relations:
+        moved, *rest = rest
+        rows += _relations_changed(transport, field, moved, rows, budget)
+    people = _people(*rest)
     stamps = [r.get("SystemModstamp") for r in rows] + [p.at for p in people]
     records = [state_of(row, field) for row in rows]
     return OrgChanges(records, people, _window_end(stamps, since))
+
+
+def _statements(field: str, after: str, relations: bool) -> list[str]:
+    window = f"SystemModstamp > {after}"
+    mine = f" WHERE {field} != null AND {window}"
+    gone = "Id, MasterRecordId, LastModifiedById, SystemModstamp"
+    converted = "Id, ConvertedContactId, ConvertedAccountId, LastModifiedById, SystemModstamp"
+    return [
+        _select("Task", field, relations) + mine,
+        _select("Event", field, False) + mine,
+        *(
+            [f"SELECT TaskId FROM TaskRelation WHERE IsWhat = false AND {window}"]
+            if relations
+            else []
+        ),
+        f"SELECT {gone} FROM Contact WHERE IsDeleted = true AND {window}",
+        f"SELECT {gone} FROM Lead WHERE IsDeleted = true AND {window}",
+        f"SELECT {converted} FROM Lead WHERE IsConverted = true AND {window}",
+    ]
 
 
 def soql_time(moment: str) -> str:
@@ -65,41 +97,21 @@ def _window_end(stamps: Sequence[Any], since: str | None) -> str:
     return max([floor, *([_parsed(since)] if since else [])]).isoformat()
 
 
-def _record_rows(
-    transport: Transport, field: str, after: str, relations: bool, budget: int
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    where = f" WHERE {field} != null AND SystemModstamp > {after}"
-    for sobject in ("Task", "Event"):
-        with_relations = relations and sobject == "Task"
-        try:
-            statement = _select(sobject, field, with_relations) + where
-            (page,) = run_queries(transport, [statement], all_rows=True)
-        except PermanentSyncError as error:
-            if not (with_relations and is_shared_refusal(error.code, error.message)):
-                raise
-            with_relations = False  # the org has no shared activities (any more)
-            statement = _select(sobject, field, False) + where
-            (page,) = run_queries(transport, [statement], all_rows=True)
-        rows.extend(_typed(page, sobject))
-        if with_relations:
-            rows.extend(_relations_changed(transport, field, after, rows, budget))
-    return rows
-
-
 def _select(sobject: str, field: str, relations: bool) -> str:
     columns = f"Id, {field}, WhoId, WhatId, {FIELDS[sobject]}, {STAMPS}"
     return f"SELECT {columns}{', ' + WHO_RELATIONS if relations else ''} FROM {sobject}"
 
 
 def _relations_changed(
-    transport: Transport, field: str, after: str, seen: list[dict[str, Any]], budget: int
+    transport: Transport,
+    field: str,
+    moved: list[dict[str, Any]],
+    seen: list[dict[str, Any]],
+    budget: int,
 ) -> list[dict[str, Any]]:
     """Tasks whose people changed in the window but which were not themselves modified."""
-    statement = f"SELECT TaskId FROM TaskRelation WHERE IsWhat = false AND SystemModstamp > {after}"
-    (page,) = run_queries(transport, [statement], all_rows=True)
     known = {row["Id"] for row in seen}
-    ids = sorted({row["TaskId"] for row in page if row.get("TaskId")} - known)
+    ids = sorted({row["TaskId"] for row in moved if row.get("TaskId")} - known)
     if not ids:
         return []
     head = _select("Task", field, True) + " WHERE Id IN "
@@ -134,20 +146,12 @@ def state_of(row: Mapping[str, Any], field: str) -> OrgState:
     )
 
 
-def _people(transport: Transport, after: str) -> list[PersonFate]:
-    """Contacts deleted (or merged away: MasterRecordId) and Leads converted in the window."""
-    gone = "Id, MasterRecordId, LastModifiedById, SystemModstamp"
-    window = f"SystemModstamp > {after}"
-    contacts, deleted_leads, leads = run_queries(
-        transport,
-        [
-            f"SELECT {gone} FROM Contact WHERE IsDeleted = true AND {window}",
-            f"SELECT {gone} FROM Lead WHERE IsDeleted = true AND {window}",
-            "SELECT Id, ConvertedContactId, ConvertedAccountId, LastModifiedById, SystemModstamp "
-            f"FROM Lead WHERE IsConverted = true AND {window}",
-        ],
-        all_rows=True,
-    )
+def _people(
+    contacts: list[dict[str, Any]],
+    deleted_leads: list[dict[str, Any]],
+    leads: list[dict[str, Any]],
+) -> list[PersonFate]:
+    """Contacts and Leads deleted (or merged away: MasterRecordId), Leads converted."""
     fates = [
         PersonFate(
             person_id=row["Id"],
