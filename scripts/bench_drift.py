@@ -6,7 +6,8 @@ Data: N individual Tasks written by the engine (N engagement activities, one per
 N/10 Accounts), then a person edits the Subject of `changed-percent` of them, in one call.
 Prints the calls and seconds of the first look (it reads every record the engine ever wrote:
 nothing has been seen yet) and of the next look (only the window since), each beside its
-floor: one composite call carries five queries, and a query page holds 2,000 records.
+floor: one composite call carries five queries, a query page holds 2,000 records, and the
+pages of one query come one after another (each needs the previous page's cursor).
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def edit(org: LocalOrg, share: float, offset: int) -> int:
 
 
 def floor(records: int) -> int:
-    """Fewest composite calls for a look that reads `records` rows in one statement."""
+    """Fewest calls for a look that reads `records` rows in one statement: the statements in
+    composite calls of five, then each further page of that query in a call of its own."""
     pages = max(1, math.ceil(records / PAGE))
-    first_round = math.ceil(STATEMENTS / PER_CALL)
-    return first_round + math.ceil((pages - 1) / PER_CALL)
+    return math.ceil(STATEMENTS / PER_CALL) + pages - 1
 
 
 def look(store: str, org: LocalOrg) -> dict[str, Any]:

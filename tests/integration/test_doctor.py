@@ -132,3 +132,17 @@ def test_rules_without_their_signing_secret_fail_the_rules_check(org, tmp_path):
     assert without["rules secret"].status == FAIL
     with_secret = org.environment() | {"ACTIVITY_SYNC_RULES_SECRET": "s" * 32}
     assert statuses(run_checks(store, None, with_secret))["rules secret"] == PASS
+
+
+def test_each_missing_permission_is_named_with_what_it_costs(tmp_path, store):
+    """R17, R25: without View Setup the budget is read from response headers; without
+    Modify All Data the shared-activities setting comes from describe. Both warn, neither
+    stops the engine."""
+    denied = ("ViewSetup", "ModifyAllData")
+    with start_local_org(tmp_path / "org.db", deny_permissions=denied) as running:
+        checks = {c.name: c for c in run_checks(store, None, running.environment())}
+    access, shared = checks["API access"], checks["shared activities"]
+    assert access.status == WARN and "lacks View Setup and Configuration" in access.detail
+    assert "response headers" in access.detail
+    assert shared.status == WARN and "lacks Modify All Data" in shared.detail
+    assert checks["API budget"].status == PASS and checks["org connection"].status == PASS
