@@ -119,6 +119,8 @@ def _timeline(out: Console, t: dict[str, Any]) -> None:
     for r in t["replays"]:
         why = f" ({escape(r['reason'])})" if r["reason"] else ""
         out.print(f"  {r['at']}  replay {r['replay_id'] or '(re-planning)'}: {r['kind']}{why}")
+    for change in t.get("org_changes") or ():
+        out.print(f"  {change['at']}  [magenta]in the org[/] {escape(change['explanation'])}")
 
 
 def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:

@@ -113,6 +113,7 @@ def health_document(console: Console) -> dict[str, Any]:
         "api": _api(stats["api"]),
         "failures": {"records": sum(c["records"] for c in codes), "by_code": codes},
         "rejected_lines": stats["rejected_lines"],
+        "org_changes": stats["org_changes"],
         "shared_activities": {
             "mode": settings["settings"]["shared_activities"],
             "in_effect": settings["shared_activities_in_effect"],

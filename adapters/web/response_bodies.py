@@ -99,6 +99,11 @@ class WorkerState(BaseModel):
     interval_seconds: float
 
 
+class OrgChanges(BaseModel):
+    total: int
+    by_kind: dict[str, int]
+
+
 class Health(BaseModel):
     generated_at: str
     backlog: Backlog
@@ -108,6 +113,7 @@ class Health(BaseModel):
     api: ApiBudget
     failures: Failures
     rejected_lines: int
+    org_changes: OrgChanges
     shared_activities: SharedActivities
     settings_version: int
     worker: WorkerState

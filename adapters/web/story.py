@@ -6,7 +6,8 @@ from typing import Any
 
 
 def timeline(task: dict[str, Any]) -> list[dict[str, str]]:
-    """Planned, written, related, refused, retried, replayed, deleted: in the order they happened."""
+    """Planned, written, related, refused, retried, replayed, deleted, changed in the org (R27):
+    in the order they happened."""
     formed = task["formed"]
     by = f" by replay {formed['replay_id']}" if formed["replay_id"] else ""
     entries = [
@@ -28,6 +29,9 @@ def timeline(task: dict[str, Any]) -> list[dict[str, str]]:
         )
     entries += [_write(w) for w in task["writes"] if w["kind"] != "related"]
     entries += [_replay(r) for r in task["replays"]]
+    entries += [
+        _entry(c["at"] or "", "org_change", c["explanation"]) for c in task.get("org_changes", ())
+    ]
     return sorted(entries, key=lambda e: (e["at"], _ORDER.get(e["kind"], 9)))
 
 

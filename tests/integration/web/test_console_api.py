@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -15,6 +16,7 @@ from adapters.cli.config import Config
 from adapters.store.work_queue import SqlWorkQueue
 from adapters.views.task_view import catch_up
 from domain.activity import EmailActivity
+from domain.org_changes import OrgChange
 
 CODE = "FIELD_CUSTOM_VALIDATION_EXCEPTION"
 
@@ -240,3 +242,22 @@ def test_stats_and_rejected_are_the_cli_documents(running: Running) -> None:
     assert stats["rejected_lines"] == 2 and stats["written"]["shared_tasks"] == 5
     kept = get(running, "/api/rejected")
     assert kept["total"] == 2 and {line["line"] for line in kept["rejected"]} == {3, 7}
+
+
+def test_health_counts_and_explain_tells_what_the_org_changed(running: Running) -> None:
+    """R27: a written Task deleted by a person in the org is counted on the health page and
+    told in its story."""
+    app = running.store.app
+    activity = app.activity("e0")
+    key = next(iter(activity.written))
+    before = activity.baseline(key)
+    assert before is not None
+    gone = replace(before, deleted=True, modified_by="005PAT")
+    activity.record_org_changes([OrgChange("deleted", "2026-11-03T10:00:00+00:00", "005PAT")], gone)
+    app.save(activity)
+
+    health = get(running, "/api/health")
+    page = running.client.get(f"/explain?q={activity.written[key]}").text
+
+    assert health["org_changes"]["total"] == 1 and health["org_changes"]["by_kind"]["deleted"] == 1
+    assert "It was deleted in the org by 005PAT." in page
