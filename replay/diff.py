@@ -49,8 +49,15 @@ def diff_activity(
     org: Mapping[str, OrgRecord] | None,
     written_at: Mapping[str, datetime],
     skew: timedelta = DEFAULT_SKEW,
+    support_disabled: bool = False,
 ) -> ActivityDiff:
-    """Compare `plan` (the new desired Tasks) with the activity's record and the org's copy."""
+    """Compare `plan` (the new desired Tasks) with the activity's record and the org's copy.
+
+    A person's decision in the org holds the whole activity (R28): a record they edited, or
+    one they deleted (written, and no longer in the org). `support_disabled`: the engine saw
+    the org's shared-activities setting off, so Tasks that kept only their primary are
+    support's doing (R18), not a person's.
+    """
     state = _State(
         desired={t.sync_key: t for t in plan.tasks},
         batches=activity.batches,
@@ -58,13 +65,19 @@ def diff_activity(
         retired=frozenset(activity.retired),
         org=org,
     )
-    edited = _edited(state, written_at, skew)
-    adopted = _adopt(state, edited)
+    edited = _edited(state, written_at, skew, support_disabled)
+    deleted = _deleted(state)
+    adopted = _adopt(state, {**edited, **deleted})
     for new_key, kept in adopted.items():
         state.desired[kept] = replace(state.desired.pop(new_key), sync_key=kept)
     items: list[Item] = [
         Item("edited_in_org", k, _sobject(state, k), state.written[k], detail=why)
         for k, why in edited.items()
+    ]
+    items += [
+        Item("deleted_in_org", k, _sobject(state, k), state.written[k], detail=why)
+        for k, why in deleted.items()
+        if k in state.desired
     ]
     reform: list[str] = []
     kept_keys = set(adopted.values())
@@ -81,7 +94,7 @@ def diff_activity(
         items=tuple(items),
         adopted=adopted,
         reform=tuple(reform),
-        held=bool(edited),
+        held=bool(edited) or any(k in state.desired for k in deleted),
     )
 
 
@@ -97,17 +110,31 @@ def _sobject(state: _State, key: str) -> str:
     return str((state.batches.get(key) or {}).get("sobject") or "Task")
 
 
-def _edited(state: _State, written_at: Mapping[str, datetime], skew: timedelta) -> dict[str, str]:
+def _edited(
+    state: _State, written_at: Mapping[str, datetime], skew: timedelta, support_disabled: bool
+) -> dict[str, str]:
     if state.org is None:
         return {}
     found: dict[str, str] = {}
     for key in sorted(state.written):
         record = state.org.get(key)
         if record is not None:
-            why = edited_reason(record, state.batches.get(key), written_at.get(key), skew)
+            recorded = state.batches.get(key)
+            why = edited_reason(record, recorded, written_at.get(key), skew, support_disabled)
             if why:
                 found[key] = why
     return found
+
+
+def _deleted(state: _State) -> dict[str, str]:
+    """Written records the org no longer holds (it reads archived ones too): deleted there."""
+    if state.org is None:
+        return {}
+    return {
+        key: "deleted in the org; --force re-creates it"
+        for key in sorted(state.written)
+        if key not in state.org and key not in state.retired
+    }
 
 
 def _adopt(state: _State, edited: Mapping[str, str]) -> dict[str, str]:
@@ -156,9 +183,7 @@ def _desired_items(state: _State, task: PlannedTask, kept: bool) -> tuple[list[I
         ], False
     sf_id = state.written[key]
     if state.org is not None and key not in state.org:
-        return [
-            Item("missing_in_org", key, task.sobject, sf_id, task.who_ids, detail="re-create")
-        ], True
+        return [], True  # deleted in the org: held (deleted_in_org), re-created when forced
     items = _people_items(state, task, sf_id)
     if same:
         return items, bool(items)  # the plan is unchanged; anything found is the org's drift

@@ -56,18 +56,21 @@ def edited_reason(
     recorded: Mapping[str, Any] | None,
     written_at: datetime | None,
     skew: timedelta = DEFAULT_SKEW,
+    support_disabled: bool = False,
 ) -> str | None:
     """Why the org record looks edited by someone other than the engine, or None.
 
-    A changed Name, Related To or Subject is an edit. Otherwise a record that kept only its
-    primary out of several people is what Salesforce support's disabling of shared
-    activities leaves behind (R18): not an edit, whatever stamps that left, and replay
-    repairs it. Otherwise another user than the creator (the engine), or a modification
-    after the engine's last write (beyond `skew`), is an edit.
+    A changed Name, Related To or Subject is an edit. Otherwise, once the engine has seen
+    the org's shared-activities setting off (`support_disabled`), a record that kept only
+    its primary out of several people is what Salesforce support's disabling leaves behind
+    (R18): not an edit, whatever stamps that left, and replay repairs it. While the setting
+    is on, a person removed them: that is their decision (R28). Otherwise another user than
+    the creator (the engine), or a modification after the engine's last write (beyond
+    `skew`), is an edit.
     """
     if recorded is not None:
         changed = _content_change(record, recorded)
-        if changed or _kept_only_primary(record, recorded):
+        if changed or (support_disabled and _kept_only_primary(record, recorded)):
             return changed
     if (
         record.last_modified_by_id

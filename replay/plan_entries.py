@@ -17,8 +17,9 @@ KINDS = (
     "rewhat",
     "update",
     "adopt",
-    "missing_in_org",
+    "missing_in_org",  # made by older versions only: a deletion is now `deleted_in_org`
     "edited_in_org",
+    "deleted_in_org",
 )
 
 

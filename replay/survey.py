@@ -129,4 +129,5 @@ def diff_one(
         return None
     plan = plan_from_history(activity, options.settings, options.fates)
     records = records_of(item, org) if org is not None else None
-    return diff_activity(activity, plan, records, item.written_at, options.skew)
+    support_disabled = options.settings.org_shared_activities is False
+    return diff_activity(activity, plan, records, item.written_at, options.skew, support_disabled)

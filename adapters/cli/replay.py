@@ -105,6 +105,9 @@ def plan_command(
                 observe_org(runtime.app, runtime.gateway())
             except ConfigurationError as error:
                 raise ConfigurationError(f"{error} (or plan without the org: --no-org)") from None
+            # R27, R28: what people changed since the last look (conversions, merges,
+            # deletions) is recorded first, so the plan names who the org holds now.
+            runtime.check_org()
             settings = runtime.app.settings()
             shared = bool(settings.org_shared_activities)
             reader = org_reader(runtime.gateway(), shared)

@@ -25,6 +25,7 @@ MEANING = {
     "adopt": "existing Tasks kept under their new role",
     "missing_in_org": "written Tasks gone from the org (re-created)",
     "edited_in_org": "Tasks a person edited in the org (left alone without --force)",
+    "deleted_in_org": "Tasks a person deleted in the org (left alone without --force, R28)",
 }
 
 

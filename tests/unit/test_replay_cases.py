@@ -251,8 +251,9 @@ def test_an_edit_restored_by_force_when_the_plan_is_otherwise_unchanged(rig, tmp
     assert r.org.records[key]["Subject"] == "Sent (New): Pricing"
 
 
-def test_a_written_task_gone_from_the_org_is_created_again(rig, tmp_path):
-    """R19, R20: recorded as written but missing in the org -> re-created by upsert."""
+def test_a_written_task_a_person_deleted_is_held_and_re_created_only_when_forced(rig, tmp_path):
+    """R28, R19, R20: recorded as written but gone from the org: a person deleted it. Replay
+    reports it and leaves it (the activity is held); --force re-creates it by upsert."""
     r = rig(org_with(2))
     r.app.record_activities([sent("m1", *contacts(2))])
     r.sync()
@@ -261,7 +262,9 @@ def test_a_written_task_gone_from_the_org_is_created_again(rig, tmp_path):
 
     header = replay(r, tmp_path)
 
-    assert header["counts"]["missing_in_org"] == 1
+    assert header["counts"]["deleted_in_org"] == 1 and header["totals"]["held"] == 1
+    assert key not in r.org.records
+    replay(r, tmp_path, force=True)
     assert key in r.org.records and len(r.org.records[key]["who_ids"]) == 2
 
 

@@ -177,8 +177,9 @@ def test_the_fast_task_dict_equals_the_domains_own():
     assert [plain(t) for t in tasks] == [t.to_dict() for t in tasks]
 
 
-def test_a_task_left_with_only_its_primary_is_not_an_edit_whatever_its_stamps():
-    """R18: support's disable may stamp the Task; a lone primary is repaired, not held."""
+def test_a_task_left_with_only_its_primary_after_supports_disable_is_not_an_edit():
+    """R18: once the engine saw the setting off, support's disable may have stamped the
+    Task; a lone primary is repaired, not held."""
     activity = planned(3)
     ((key, task),) = activity.batches.items()
     later = (WRITTEN_AT + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
@@ -186,5 +187,18 @@ def test_a_task_left_with_only_its_primary_is_not_an_edit_whatever_its_stamps():
         key, task, who_ids=(task["who_id"],), last_modified=later, last_modified_by_id="005SUP"
     )
 
-    assert edited_reason(stamped, task, WRITTEN_AT) is None
-    assert "Subject" in edited_reason(replace(stamped, subject="x"), task, WRITTEN_AT)
+    assert edited_reason(stamped, task, WRITTEN_AT, support_disabled=True) is None
+    changed = edited_reason(replace(stamped, subject="x"), task, WRITTEN_AT, support_disabled=True)
+    assert "Subject" in changed
+
+
+def test_a_task_left_with_only_its_primary_while_sharing_is_on_is_a_persons_decision():
+    """R28: with the org's setting on, removing every secondary was a person's doing: held."""
+    activity = planned(3)
+    ((key, task),) = activity.batches.items()
+    later = (WRITTEN_AT + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    stamped = record(
+        key, task, who_ids=(task["who_id"],), last_modified=later, last_modified_by_id="005PAT"
+    )
+
+    assert "005PAT" in edited_reason(stamped, task, WRITTEN_AT)

@@ -1,0 +1,118 @@
+"""A person's decision in the org wins (R28): replay reports it and leaves it unless forced.
+
+Pat (a second User of the local org) removes people from a shared Task or deletes a Task
+the engine wrote, while the org's shared activities setting stays on; then a setting that
+does not concern that Task changes and the admin replays. The plan holds the activity,
+apply leaves the org as Pat left it, and `--force` is the admin's way to override.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sync_e2e_support import SyncCase, people, store_url_in
+from test_sync_drift import run
+
+from adapters.local_org.launcher import LocalOrg, start_local_org
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalOrg]:
+    running = start_local_org(tmp_path_factory.mktemp("r28-org") / "org.db", people={"pat": "Pat"})
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def case(org: LocalOrg, tmp_path: Path) -> SyncCase:
+    case = SyncCase(org, store_url_in(tmp_path))
+    case.seed(
+        {
+            "accounts": [{"ref": "acme", "Name": f"Acme {case.tag}"}],
+            "contacts": people("c", 3, case.domain, AccountId="@acme"),
+        }
+    )
+    return case
+
+
+def shared_task(case: SyncCase) -> dict[str, Any]:
+    case.ingest(case.sent("r28", ["c0", "c1", "c2"]))
+    run(case, "sync", "--json", "--drift-minutes", "0")
+    (task,) = case.tasks()
+    assert len(task["people"]) == 3
+    return task
+
+
+def replay(case: SyncCase, folder: Path, *apply: str) -> dict[str, Any]:
+    """An unrelated setting changes (Bcc: the email has none), then plan, apply, sync."""
+    run(case, "settings", "set", "include_bcc", "true")
+    plan = folder / f"plan-{len(list(folder.glob('plan-*')))}.json"
+    run(case, "replay", "plan", "--out", str(plan))
+    run(case, "replay", "apply", str(plan), "--sync", "--json", *apply)
+    return dict(json.loads(plan.read_text()))
+
+
+def test_secondaries_a_person_removed_stay_removed_while_sharing_is_on(
+    case: SyncCase, tmp_path: Path
+) -> None:
+    """R28 (not R18): the org's setting is on the whole time, so a Task left with only its
+    primary is Pat's doing: held, not related again."""
+    task = shared_task(case)
+    pat = case.org.salesforce(as_user="pat")
+    rows = pat.query(
+        f"SELECT Id, RelationId FROM TaskRelation WHERE TaskId = '{task['Id']}' AND IsWhat = false"
+    )["records"]
+    for row in rows:
+        if row["RelationId"] != task["WhoId"]:
+            pat.TaskRelation.delete(row["Id"])
+
+    plan = replay(case, tmp_path)
+
+    assert plan["totals"]["held"] == 1 and plan["counts"]["edited_in_org"] == 1
+    (after,) = case.tasks()
+    assert after["Id"] == task["Id"] and after["people"] == [task["WhoId"]]
+
+
+def test_a_task_a_person_deleted_is_reported_and_left_deleted_unless_forced(
+    case: SyncCase, tmp_path: Path
+) -> None:
+    """R28: a deletion is a person's decision: `deleted_in_org`, held; --force re-creates."""
+    task = shared_task(case)
+    case.org.salesforce(as_user="pat").Task.delete(task["Id"])
+
+    plan = replay(case, tmp_path)
+
+    assert plan["counts"]["deleted_in_org"] == 1 and plan["totals"]["held"] == 1
+    assert plan["counts"]["create"] == 0 and case.tasks() == []
+    run(case, "settings", "set", "include_bcc", "false")
+    forced = folder_plan(case, tmp_path)
+    run(case, "replay", "apply", forced, "--sync", "--json", "--force")
+    (again,) = case.tasks()
+    assert again["Id"] != task["Id"] and len(again["people"]) == 3
+
+
+def folder_plan(case: SyncCase, folder: Path) -> str:
+    plan = folder / "forced.json"
+    run(case, "replay", "plan", "--out", str(plan))
+    return str(plan)
+
+
+def test_a_contact_deleted_in_the_org_is_left_out_without_a_drift_command_first(
+    case: SyncCase, tmp_path: Path
+) -> None:
+    """R27, R28: replay plan looks at the org's changes itself, so a Contact deleted since
+    the last look is planned without, and nothing is refused (no ENTITY_IS_DELETED)."""
+    task = shared_task(case)
+    (c2,) = case.who("c2")
+    case.org.salesforce(as_user="pat").Contact.delete(c2)
+
+    replay(case, tmp_path)
+
+    stats = run(case, "stats", "--json")
+    assert stats["failures"]["by_code"] == {}
+    assert all(c2 not in t["people"] for t in case.tasks())
+    assert any(t["Id"] == task["Id"] for t in case.tasks())
