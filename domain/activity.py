@@ -129,6 +129,15 @@ class EmailActivity(Aggregate):
         detail: dict[str, Any]
         observed: dict[str, Any]
 
+    class RedeliveryRefused(Event):
+        """The same activity id arrived again with other content (R20): kept as rejected
+        input (conflicting_duplicate), never silently dropped; the fields that differ."""
+
+        TOPIC = "activity_sync:EmailActivity.RedeliveryRefused"
+        source: str
+        line: int | None
+        fields: list[str]
+
     def __init__(self, activity: dict[str, Any], source: str) -> None:
         self.activity = activity
         self.source = source
@@ -363,6 +372,10 @@ class EmailActivity(Aggregate):
                 detail=dict(change.detail),
                 observed=now.to_dict(),
             )
+
+    def refuse_redelivery(self, source: str, line: int | None, fields: list[str]) -> None:
+        """R20: the id came again with other content (RedeliveryRefused)."""
+        self.trigger_event(self.RedeliveryRefused, source=source, line=line, fields=fields)
 
     def record_deletion(self, sync_key: str, salesforce_id: str, already_gone: bool) -> None:
         """A retired record left the org, or was already gone (TaskDeleted)."""

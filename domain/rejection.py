@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -32,6 +34,24 @@ class Rejection:
 
     def to_dict(self) -> dict[str, object]:
         return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
+
+
+def differing_fields(recorded: Mapping[str, Any], incoming: Mapping[str, Any]) -> list[str]:
+    """The input fields whose values differ between two deliveries of one activity id (R20)."""
+    names = dict.fromkeys([*recorded, *incoming])
+    return [name for name in names if recorded.get(name) != incoming.get(name)]
+
+
+def conflicting_duplicate(line: int, activity_id: str, fields: list[str]) -> Rejection:
+    """R20: a re-delivered id whose content differs is kept as rejected input, never dropped."""
+    reason = (
+        f"{CONFLICTING_DUPLICATE}: the id {activity_id!r} was already recorded with other "
+        f"content (differs in {', '.join(fields)})"
+    )
+    return Rejection(line, fields[0] if len(fields) == 1 else None, reason)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -76,6 +76,7 @@ def check_org(
     reader: ChangeReader,
     locate: Callable[[Sequence[str]], Mapping[str, UUID]],
     calls: Callable[[], int] = lambda: 0,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> DriftReport:
     """Read the org's changes since the last look and record each one (R27)."""
     watch = load_watch(app)
@@ -99,11 +100,24 @@ def check_org(
             report.interrupted |= not _saved(app, changed)
             changed = []
     report.api_calls = calls() - started
+    if not (report.changes or report.people) and _recent(watch.checked_at, now()):
+        # Nothing new, and the last look was a moment ago: leave the log as it is (two
+        # replay plans in a row see the same store); the window is read again next time.
+        return report
     watch.record_check(
         watch.until, found.until, len(found.records), len(report.changes), report.api_calls
     )
     report.interrupted |= not _saved(app, [*changed, watch])
     return report
+
+
+QUIET_SECONDS = 60.0
+
+
+def _recent(checked_at: str | None, moment: datetime) -> bool:
+    if checked_at is None:
+        return False
+    return (moment - datetime.fromisoformat(checked_at)).total_seconds() < QUIET_SECONDS
 
 
 def _saved(app: ActivitySyncApp, aggregates: Sequence[Any]) -> bool:

@@ -18,7 +18,16 @@ import orjson
 from adapters.input.schema import FieldError, check_activity
 from domain.activity import activity_uuid
 from domain.model import Activity
-from domain.rejection import RAW_KEEP_BYTES, IngestRun, KeptRaw, Rejection, decode_kept, keep_raw
+from domain.rejection import (
+    RAW_KEEP_BYTES,
+    IngestRun,
+    KeptRaw,
+    Rejection,
+    conflicting_duplicate,
+    decode_kept,
+    differing_fields,
+    keep_raw,
+)
 from projections.application import ActivitySyncApp
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -102,7 +111,7 @@ def ingest_stream(
         if isinstance(result, Rejection):
             batch.reject(result, keep_raw(line.content))
         else:
-            batch.accept(result, f"{source}:{line.number}", line.length)
+            batch.accept(result, f"{source}:{line.number}", line)
     return batch.finish()
 
 
@@ -130,6 +139,10 @@ def _overflowing(number: int, first: bytes, stream: BinaryIO) -> Line:
     return Line(number, first[:RAW_KEEP_BYTES], length, digest.hexdigest())
 
 
+def _kept(line: Line) -> KeptRaw:
+    return keep_raw(line.content)
+
+
 def _too_long(length: int) -> str:
     return f"line is {length:,} bytes, at most {MAX_LINE_BYTES:,}"
 
@@ -140,12 +153,14 @@ class _Batch:
     def __init__(self, app: ActivitySyncApp, run: IngestRun, report: IngestReport, size: int):
         self.app, self.run, self.report, self.size = app, run, report, max(1, size)
         self.items: list[tuple[Activity, str]] = []
+        self.lines: list[Line] = []  # each item's line, for a conflicting duplicate
         self.buffered = 0
         self.redelivery = False  # the last chunk held ids already recorded
 
-    def accept(self, activity: Activity, source: str, length: int) -> None:
+    def accept(self, activity: Activity, source: str, line: Line) -> None:
         self.items.append((activity, source))
-        self._grow(length)
+        self.lines.append(line)
+        self._grow(line.length)
 
     def reject(self, rejection: Rejection, kept: KeptRaw) -> None:
         self.run.reject(rejection, kept)
@@ -170,12 +185,38 @@ class _Batch:
             fresh = self._unrecorded(self.items)
             result = self.app.record_activities(fresh)
             self.report.accepted += len(result.accepted)
-            self.report.duplicates += len(result.duplicates) + len(self.items) - len(fresh)
+            unclaimed = set(result.accepted)  # each accepted id stands for its first line only
+            again = []
+            for item, line in zip(self.items, self.lines, strict=True):
+                if item[0].id in unclaimed:
+                    unclaimed.discard(item[0].id)
+                else:
+                    again.append((*item, line))
+            conflicting = self._conflicting(again)
+            self.report.duplicates += len(again) - conflicting
             self.redelivery = len(result.accepted) < len(self.items)
-            self.items = []
+            self.items, self.lines = [], []
         if self.run.pending_events:
             self.app.save(self.run)
         self.buffered = 0
+
+    def _conflicting(self, again: list[tuple[Activity, str, Line]]) -> int:
+        """R20: an id delivered again with other content is kept as rejected input (and told
+        on the recorded activity), not counted as a duplicate. Returns how many."""
+        changed = []
+        for activity, source, line in again:
+            recorded = self.app.activity(activity.id)
+            if recorded is None:  # the same id twice in this batch: the first one counts
+                continue
+            fields = differing_fields(recorded.activity, activity.to_dict())
+            if not fields:
+                continue
+            self.reject(conflicting_duplicate(line.number, activity.id, fields), _kept(line))
+            recorded.refuse_redelivery(source, line.number, fields)
+            changed.append(recorded)
+        if changed:
+            self.app.save(*changed)
+        return len(changed)
 
     def _unrecorded(self, items: list[tuple[Activity, str]]) -> list[tuple[Activity, str]]:
         """Set known ids aside first when a re-delivery is likely (R20).

@@ -39,7 +39,7 @@ def check_activity(data: Any) -> Activity:
     """The Activity a decoded record describes; FieldError for the first field at fault."""
     if not isinstance(data, dict):
         raise FieldError(None, f"expected a JSON object, got {_kind(data)}")
-    activity_id = _required_text(data, "id", MAX_ID)
+    activity_id = _required_text(data, "id", MAX_ID).strip()  # ids compare trimmed (R20)
     kind = _required_text(data, "type", MAX_TEXT)
     if kind not in ACTIVITY_TYPES:
         raise FieldError(

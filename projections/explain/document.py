@@ -58,6 +58,7 @@ def explain(
         "recipients": [recipient_entry(r, _member_of(r, story)) for r in recipients],
         "tasks": [_task(story, story.tasks[k], people, settings_at) for k in focus if k],
         "siblings": [sibling_entry(k, t) for k, t in story.tasks.items() if k not in focus],
+        "conflicting_duplicates": story.conflicting_duplicates,
     }
 
 

@@ -60,6 +60,7 @@ class Story:
     resolved: EmailActivity.RecipientsResolved | None = None
     resolved_at: str | None = None
     tasks: dict[str, TaskStory] = field(default_factory=dict)
+    conflicting_duplicates: list[dict[str, Any]] = field(default_factory=list)  # R20
 
 
 def _at(event: Aggregate.Event) -> str:
@@ -77,6 +78,10 @@ def fold(events: Sequence[Aggregate.Event]) -> Story:
             _formed(story, e)
         elif isinstance(e, EmailActivity.BatchRetired):
             _retired(story.tasks.get(e.sync_key), e)
+        elif isinstance(e, EmailActivity.RedeliveryRefused):
+            story.conflicting_duplicates.append(
+                {"at": _at(e), "source": e.source, "line": e.line, "fields": list(e.fields)}
+            )
         elif isinstance(e, EmailActivity.OrgChanged):
             if (changed := story.tasks.get(e.sync_key)) is not None:
                 changed.org_changes.append(org_change_entry(e))

@@ -138,3 +138,25 @@ def test_the_bundled_sample_is_accepted_whole(cli: Cli) -> None:
     assert code == 0, (out, err)
     document = json.loads(out)
     assert document["rejected"] == [] and document["accepted"] >= 15
+
+
+def test_an_id_delivered_again_with_other_content_is_kept_as_rejected_input(cli: Cli) -> None:
+    """R20: not silently dropped as a duplicate: rejected with `conflicting_duplicate` and the
+    fields that differ, listed by `rejected`, `ingest --json` and the activity's explain.
+    Surrounding white space in an id is not a difference."""
+    first = cli.write("first.jsonl", good("m1"))
+    changed = json.dumps({"id": " m1 ", **GOOD, "subject": "Other subject"})
+    again = cli.write("again.jsonl", changed, good("m1"))
+    assert cli.here("ingest", str(first))[0] == 0
+
+    code, out, _ = cli.here("ingest", str(again), "--json")
+
+    report = json.loads(out)
+    assert code == 2 and report["accepted"] == 0 and report["duplicates"] == 1
+    (rejection,) = report["rejected"]
+    assert rejection["line"] == 1 and rejection["field"] == "subject"
+    assert rejection["reason"].startswith("conflicting_duplicate")
+    kept = json.loads(cli.here("rejected", "--json")[1])["rejected"]
+    assert [(k["line"], k["field"]) for k in kept] == [(1, "subject")]
+    story = json.loads(cli.here("explain", "m1", "--json")[1])
+    assert [(d["line"], d["fields"]) for d in story["conflicting_duplicates"]] == [(1, ["subject"])]

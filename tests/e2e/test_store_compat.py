@@ -55,8 +55,10 @@ def _stats_since(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
-    # R27: each Task of explain lists the org's changes to it; the old store has none.
-    return {**document, "tasks": [{**task, "org_changes": []} for task in document["tasks"]]}
+    # R27: each Task of explain lists the org's changes to it; R20: an activity lists the
+    # re-deliveries of its id with other content. The old store has none of either.
+    tasks = [{**task, "org_changes": []} for task in document["tasks"]]
+    return {**document, "tasks": tasks, "conflicting_duplicates": []}
 
 
 def _plan_since(document: dict[str, Any]) -> dict[str, Any]:

@@ -170,7 +170,8 @@ def test_every_valid_record_is_accepted_with_its_fields_as_given(
     assert isinstance(result, Activity), result
     check_outcome(result, 9)
     kept = result.to_dict()
-    assert {key: kept[key] for key in record} == record
+    # R20: the id is kept without surrounding white space (a re-delivery compares trimmed)
+    assert {key: kept[key] for key in record} == {**record, "id": record["id"].strip()}
 
 
 @given(record=valid_records())
