@@ -62,6 +62,13 @@ promoted": the old primary's relation is removed and the first remaining who bec
 EMPTY_JUNCTION_LIST_IS_NULL = True
 """TaskWhoIds = [] is treated like TaskWhoIds = null: the list becomes [WhoId] (or empty)."""
 
+JUNCTION_LIST_BY_UPSERT_REPLACES = True
+"""TaskWhoIds in an upsert by external id (single or sObject Collections) is taken as on create
+and update: an upsert that creates relates every id, one that matches replaces the people (the
+ones left out are dropped, not kept). Salesforce documents it for create and update only; for
+upsert, and for a collection upsert, it is UNCONFIRMED (facts 9). The gateway relies on it
+(adapters/salesforce/writes.py); scripts/check_real_org.py settles it against a real org."""
+
 # --- Collections and composite (facts 3.1, 3.2, 8.6, 8.7) ----------------------------------
 COLLECTION_MAX_RECORDS = 200
 COLLECTION_TOO_MANY_CODE = "EXCEEDED_ID_LIMIT"
@@ -164,13 +171,14 @@ PERMISSIONS = ("ViewSetup", "ModifyAllData")
 Configuration permission"). ModifyAllData opens the Metadata API; Salesforce also accepts
 "Modify Metadata Through Metadata API Functions" instead, which the local org does not model, so
 without ModifyAllData readMetadata is refused (stricter reading; facts 2)."""
+LIMITS_DENIED_CODE = "INSUFFICIENT_ACCESS"
 LIMITS_DENIED_MESSAGE = (
     "You don't have permission to view org limits: View Setup and Configuration is required."
 )
 """UNCONFIRMED wording: GET /limits without ViewSetup answers 403
-[{"errorCode": "INSUFFICIENT_ACCESS", "message": this}]; the 403 INSUFFICIENT_ACCESS shape is
-Salesforce's for a refused resource (REST API Developer Guide, status codes), the message is
-the local org's."""
+[{"errorCode": LIMITS_DENIED_CODE, "message": this}]; the 403 INSUFFICIENT_ACCESS shape is
+Salesforce's for a refused resource (REST API Developer Guide, status codes), the code for
+/limits and the message are the local org's."""
 METADATA_DENIED_MESSAGE = (
     "use of the Metadata API requires a user with the ModifyAllData permission"
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from adapters.local_org.assumptions import (
+    LIMITS_DENIED_CODE,
     LIMITS_DENIED_MESSAGE,
     UPSERT_UPDATE_STATUS_FROM_VERSION,
 )
@@ -145,7 +146,7 @@ def _upsert(ctx: Ctx, request: Request, sobject: str, field: str, value: str) ->
 
 def limits(ctx: Ctx, request: Request) -> Response:
     if not ctx.caller.may("ViewSetup"):
-        raise SfError("INSUFFICIENT_ACCESS", LIMITS_DENIED_MESSAGE, status=403)
+        raise SfError(LIMITS_DENIED_CODE, LIMITS_DENIED_MESSAGE, status=403)
     used, limit = ctx.app.usage()
     return Response(
         200,
