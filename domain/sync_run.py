@@ -24,16 +24,29 @@ class SyncRun(Aggregate):
         settings_version: int
 
     class ChunkSynced(Event):
-        """A chunk of activities was resolved, planned and written."""
+        """A chunk of activities was resolved, planned and written.
+
+        Version 2 counts apart the activities synced again (a replay, a retry, R18
+        re-planning) and the calls spent on them, so calls per synced email (R24) count
+        first syncs only; `emails` counts the first syncs of `sent` activities."""
 
         TOPIC = "activity_sync:SyncRun.ChunkSynced"
+        class_version = 2
         activities: int
-        emails: int  # of which `sent`
+        emails: int  # first syncs of `sent` activities
         records_written: int
         records_failed: int
         api_calls: int
         api_used: int | None
         api_limit: int | None
+        resynced: int  # activities of the chunk synced before (replays, retries)
+        resync_api_calls: int  # the share of `api_calls` they took
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not count re-syncs apart (its `emails` counted them too)."""
+            state["resynced"] = 0
+            state["resync_api_calls"] = 0
 
     class Paused(Event):
         """The run stopped before the budget (R25) or on an outage; work stays pending."""
@@ -73,6 +86,8 @@ class SyncRun(Aggregate):
         api_calls: int,
         api_used: int | None,
         api_limit: int | None,
+        resynced: int = 0,
+        resync_api_calls: int = 0,
     ) -> None:
         """A chunk was resolved, planned and written (ChunkSynced); `api_used` and `api_limit`
         are the org's API use as last reported, None when unknown."""
@@ -85,6 +100,8 @@ class SyncRun(Aggregate):
             api_calls=api_calls,
             api_used=api_used,
             api_limit=api_limit,
+            resynced=resynced,
+            resync_api_calls=resync_api_calls,
         )
 
     def pause(self, reason: str, detail: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.sync_run import SyncRun
-from projections.view_changes import COUNTERS, REJECTED_LINES, SYNC_RUNS, Add, Put
+from projections.view_changes import COUNTERS, REJECTED_LINES, RESYNCS, SYNC_RUNS, Add, Put
 
 LINE_REJECTED = "activity_sync:IngestRun.LineRejected"
 
@@ -38,7 +38,11 @@ def chunk_synced(e: SyncRun.ChunkSynced) -> list[Put | Add]:
         "records_failed": e.records_failed,
         "api_calls": e.api_calls,
     }
-    changes: list[Put | Add] = [Add(SYNC_RUNS, (str(e.originator_id),), deltas)]
+    again = {"activities": e.resynced, "api_calls": e.resync_api_calls}
+    changes: list[Put | Add] = [
+        Add(SYNC_RUNS, (str(e.originator_id),), deltas),
+        Add(RESYNCS, (str(e.originator_id),), again),
+    ]
     if e.api_used is not None:
         usage = {"api_used": e.api_used, "api_limit": e.api_limit, "api_seen_at": _at(e.timestamp)}
         changes.append(Put(SYNC_RUNS, (str(e.originator_id),), usage))

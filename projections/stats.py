@@ -29,6 +29,8 @@ class StatsFacts:
     synced_emails: int = 0
     latest_usage: tuple[int, int | None, str] | None = None  # used, limit, seen at
     org_changes_by_kind: dict[str, int] = field(default_factory=dict)  # R27
+    resynced: int = 0  # activities synced again (replays, retries)
+    resync_api_calls: int = 0  # the calls they took
 
 
 def stats_document(facts: StatsFacts, budget_percent: int, position: int) -> dict[str, Any]:
@@ -66,7 +68,8 @@ def stats_document(facts: StatsFacts, budget_percent: int, position: int) -> dic
 
 
 def _api(facts: StatsFacts, budget_percent: int) -> dict[str, Any]:
-    per_email = round(facts.api_calls / facts.synced_emails, 3) if facts.synced_emails else None
+    first_calls = facts.api_calls - facts.resync_api_calls  # R24: first syncs only
+    per_email = round(first_calls / facts.synced_emails, 3) if facts.synced_emails else None
     latest: dict[str, Any] | None = None
     if facts.latest_usage is not None:
         used, limit, seen_at = facts.latest_usage
@@ -83,6 +86,7 @@ def _api(facts: StatsFacts, budget_percent: int) -> dict[str, Any]:
         "calls": facts.api_calls,
         "synced_emails": facts.synced_emails,
         "calls_per_email": per_email,
+        "resync": {"activities": facts.resynced, "calls": facts.resync_api_calls},
         "runs": facts.runs,
         "pauses": facts.pauses,
         "budget_percent": budget_percent,

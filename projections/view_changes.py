@@ -20,6 +20,7 @@ REPLAYS = "view_replays"
 SYNC_RUNS = "view_sync_runs"
 COUNTERS = "view_counters"
 ORG_CHANGES = "view_org_changes"
+RESYNCS = "view_resyncs"
 
 REJECTED_LINES = "rejected_lines"
 

@@ -156,16 +156,20 @@ class SyncWorker:
         loaded = (self.app.activity_by_uuid(i) for i in ids)
         activities = [a for a in loaded if isinstance(a, EmailActivity)]
         settings = self.tracker.current()
-        self._resolve([a for a in activities if not a.is_resolved], settings, summary)
+        first = [a for a in activities if not a.is_resolved]
+        self._resolve(first, settings, summary)
         written, failed = self._write_all(activities, settings, summary)
         self._delete_retired(activities, summary)
         calls = self.calls() - calls_before
         summary.activities += len(activities)
         summary.api_calls += calls
         usage = self._usage()
+        again = len(activities) - len(first)  # synced before: a replay, a retry, R18
         run.record_chunk(
             activities=len(activities),
-            emails=sum(1 for a in activities if a.activity["type"] == "sent"),
+            emails=sum(1 for a in first if a.activity["type"] == "sent"),
+            resynced=again,
+            resync_api_calls=round(calls * again / len(activities)) if activities else 0,
             records_written=written,
             records_failed=failed,
             api_calls=calls,

@@ -15,6 +15,7 @@ from adapters.views.tables import (
     counters,
     failures,
     org_changes,
+    resyncs,
     sync_runs,
     tasks,
     tracking_metadata,
@@ -98,6 +99,12 @@ def stats_facts(engine: Engine) -> StatsFacts:
             )
         ).one()
         changes = _pairs(conn, org_changes.c.kind)
+        again = conn.execute(
+            select(
+                func.coalesce(func.sum(resyncs.c.activities), 0),
+                func.coalesce(func.sum(resyncs.c.api_calls), 0),
+            )
+        ).one()
         latest = conn.execute(
             select(sync_runs.c.api_used, sync_runs.c.api_limit, sync_runs.c.api_seen_at)
             .where(sync_runs.c.api_used.is_not(None))
@@ -119,6 +126,8 @@ def stats_facts(engine: Engine) -> StatsFacts:
         synced_emails=int(runs[3]),
         latest_usage=(int(latest[0]), latest[1], latest[2]) if latest else None,
         org_changes_by_kind=changes,
+        resynced=int(again[0]),
+        resync_api_calls=int(again[1]),
     )
 
 

@@ -20,6 +20,7 @@ from projections.audit_view import (
     ORG_CHANGES,
     RELATIONS,
     REPLAYS,
+    RESYNCS,
     SYNC_RUNS,
     TASKS,
 )
@@ -131,6 +132,16 @@ sync_runs = Table(
     Column("api_used", BigInteger),
     Column("api_limit", BigInteger),
     Column("api_seen_at", String(40)),
+)
+
+# Kept apart from view_sync_runs (whose columns stay as older stores made them): what each
+# run spent on activities synced again (replays, retries), R24.
+resyncs = Table(
+    RESYNCS,
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    _counter("activities"),
+    _counter("api_calls"),
 )
 
 org_changes = Table(

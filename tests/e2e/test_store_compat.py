@@ -51,7 +51,9 @@ def _stats_since(document: dict[str, Any]) -> dict[str, Any]:
     # R27: stats counts the org's changes to written records; the old store has none.
     kinds = ["edited", "relations_changed", "deleted", "undeleted", "converted", "merged"]
     by_kind = dict.fromkeys([*kinds, "archived"], 0)
-    return {**document, "org_changes": {"total": 0, "by_kind": by_kind}}
+    # R24: the calls of activities synced again count apart; the old store recorded none.
+    api = {**document["api"], "resync": {"activities": 0, "calls": 0}}
+    return {**document, "api": api, "org_changes": {"total": 0, "by_kind": by_kind}}
 
 
 def _explain_since(document: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ def test_stats_count_activities_writes_sharing_failures_rejections_and_api_use(
         "calls": 8,
         "synced_emails": 6,
         "calls_per_email": 1.333,
+        "resync": {"activities": 0, "calls": 0},
         "runs": 1,
         "pauses": 1,
         "budget_percent": 70,

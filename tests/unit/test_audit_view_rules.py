@@ -132,12 +132,15 @@ def test_a_synced_chunk_adds_its_calls_and_keeps_the_latest_usage() -> None:
         api_calls=4,
         api_used=10,
         api_limit=100,
+        resynced=1,
+        resync_api_calls=1,
     )
 
     _, chunk = _changes(run)
 
-    add, usage = chunk
+    add, again, usage = chunk
     assert add.deltas["api_calls"] == 4 and add.deltas["emails"] == 2
+    assert again.deltas == {"activities": 1, "api_calls": 1}  # R24: re-syncs counted apart
     assert usage.values["api_used"] == 10 and usage.values["api_limit"] == 100
 
 

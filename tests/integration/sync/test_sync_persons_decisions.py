@@ -116,3 +116,19 @@ def test_a_contact_deleted_in_the_org_is_left_out_without_a_drift_command_first(
     assert stats["failures"]["by_code"] == {}
     assert all(c2 not in t["people"] for t in case.tasks())
     assert any(t["Id"] == task["Id"] for t in case.tasks())
+
+
+def test_replay_rewrites_are_counted_apart_from_first_syncs(case: SyncCase, tmp_path: Path) -> None:
+    """R24, R23: an email synced once and re-written by a replay is one synced email; the
+    re-write and its calls are counted as a re-sync, not as a second email."""
+    shared_task(case)
+    run(case, "settings", "set", "shared_activities", "off")
+    plan = tmp_path / "plan.json"
+    run(case, "replay", "plan", "--out", str(plan))
+    run(case, "replay", "apply", str(plan), "--sync", "--json")
+
+    api = run(case, "stats", "--json")["api"]
+
+    assert api["synced_emails"] == 1
+    assert api["resync"]["activities"] == 1 and api["resync"]["calls"] > 0
+    assert api["calls_per_email"] == api["calls"] - api["resync"]["calls"]
