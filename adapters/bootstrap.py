@@ -16,7 +16,7 @@ from adapters.views import address_index, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
-from projections.sync_round import SyncRound, sync_round
+from projections.sync_round import SyncRound, added, sync_round
 from projections.tracker import SettingsTracker
 from projections.worker import SyncWorker, WorkerOptions
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from projections.notifier import Notifier, NotifyReport
     from projections.org_drift import DriftReport
     from projections.ports import Held
+    from replay.support_repair import Repair
 
 
 # The log's followers, in the order of the flow (docs/architecture.md): which events feed
@@ -192,7 +193,7 @@ class Runtime:
         with `drift_minutes`, it first looks at the org's changes when the last look is that
         old (R27)."""
         notify = self.notify if rules else (lambda: None)
-        return sync_round(
+        done = sync_round(
             worker,
             notify,
             wait=wait,
@@ -201,6 +202,22 @@ class Runtime:
             waiting=waiting,
             look=lambda: self.look_if_due(drift_minutes),
         )
+        if self.repair_support_disable() is None:
+            return done
+        # R18: the Tasks support's disable stripped are re-planned; write them now.
+        again = sync_round(worker, notify, wait=wait, max_chunks=max_chunks, progress=progress)
+        return SyncRound(added(done.summary, again.summary), again.rules, done.drift)
+
+    def repair_support_disable(self) -> Repair | None:
+        """R18: when the org's shared activities were seen going off and no repair was made
+        for it, re-plan every activity against the org now (a replay, `support_disable`)."""
+        from replay.org_access import org_reader
+        from replay.support_repair import repair, repair_pending
+
+        version = repair_pending(self.app)
+        if version is None:
+            return None
+        return repair(self.app, org_reader(self.gateway(), False), version)
 
     def look_if_due(self, minutes: float) -> DriftReport | None:
         """`check_org` when the last look at the org is `minutes` old (0: never)."""

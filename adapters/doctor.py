@@ -168,12 +168,22 @@ def _external_id(gateway: Any, sobject: str, field: str, verify: Callable[..., N
 
 
 def _shared(gateway: Any, runtime: Runtime) -> Check:
+    from replay.support_repair import repair_pending
+
     tracker = SettingsTracker(runtime.app, gateway)
     settings = tracker.current()  # reads the org and records a change (R17), as sync does
     enabled = bool(settings.org_shared_activities)
     in_effect = "in effect" if settings.shared_in_effect else "not in effect"
     said = f"the org has shared activities {'enabled' if enabled else 'disabled'}"
     detail = f"{said}; runtime switch '{settings.shared_activities}', so sharing is {in_effect}"
+    if repair_pending(runtime.app) is not None:
+        return Check(
+            "shared activities",
+            WARN,
+            f"{detail}: support disabled it, and the shared Tasks that lost their people are "
+            "not repaired yet (R18)",
+            "run `activity-sync sync`: it re-plans them as individual Tasks and writes them",
+        )
     if tracker.last_source == "metadata_api":
         return Check("shared activities", PASS, f"{detail} (read from the Metadata API)")
     return Check(

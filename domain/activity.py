@@ -53,12 +53,21 @@ class EmailActivity(Aggregate):
         warnings: list[str]
 
     class BatchFormed(Event):
-        """One Task (or Event) the activity should have (R6-R15)."""
+        """One Task (or Event) the activity should have (R6-R15). Version 2 says why a
+        replay or re-planning formed it (`reason`: the settings change, support_disable,
+        shared_activities_refused, people_gone, ...); None for a first plan."""
 
         TOPIC = "activity_sync:EmailActivity.BatchFormed"
+        class_version = 2
         task: dict[str, Any]  # a TaskData (domain.payloads)
         settings_version: int
         replay_id: str | None
+        reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not say why a batch was formed again."""
+            state["reason"] = None
 
     class TaskCreated(Event):
         """The org holds the record for this sync key (created, or updated in place)."""
@@ -288,12 +297,19 @@ class EmailActivity(Aggregate):
             warnings=warnings,
         )
 
-    def form_batch(self, task: PlannedTask, settings_version: int, replay_id: str | None) -> None:
+    def form_batch(
+        self,
+        task: PlannedTask,
+        settings_version: int,
+        replay_id: str | None,
+        reason: str | None = None,
+    ) -> None:
         self.trigger_event(
             self.BatchFormed,
             task=task.to_dict(),
             settings_version=settings_version,
             replay_id=replay_id,
+            reason=reason,
         )
 
     def record_write(

@@ -47,7 +47,17 @@ class OrgWatch(Aggregate):
         TOPIC = "activity_sync:OrgWatch.PersonGone"
         fate: dict[str, Any]
 
+    class SupportDisableRepaired(Event):
+        """After support disabled shared activities (seen at `settings_version`), the engine
+        re-planned the shared Tasks that lost their people (R18), as replay `replay_id`."""
+
+        TOPIC = "activity_sync:OrgWatch.SupportDisableRepaired"
+        settings_version: int
+        replay_id: str
+        activities: int
+
     def __init__(self) -> None:
+        self.repaired_version = 0  # the last support disable repaired (a settings version)
         self.until: str | None = None
         self.checked_at: str | None = None
         self.gone: dict[str, dict[str, Any]] = {}  # person id -> PersonFate data (plain data)
@@ -62,6 +72,8 @@ class OrgWatch(Aggregate):
             case OrgWatch.Checked():
                 self.until = event.until
                 self.checked_at = event.timestamp.isoformat()
+            case OrgWatch.SupportDisableRepaired():
+                self.repaired_version = event.settings_version
             case OrgWatch.PersonGone():
                 self.gone[event.fate["person_id"]] = event.fate
 
@@ -72,6 +84,14 @@ class OrgWatch(Aggregate):
     def record_person_gone(self, fate: PersonFate) -> None:
         if self.gone.get(fate.person_id) != fate.to_dict():
             self.trigger_event(self.PersonGone, fate=fate.to_dict())
+
+    def record_repair(self, settings_version: int, replay_id: str, activities: int) -> None:
+        self.trigger_event(
+            self.SupportDisableRepaired,
+            settings_version=settings_version,
+            replay_id=replay_id,
+            activities=activities,
+        )
 
     def record_check(
         self, since: str | None, until: str, records: int, changes: int, calls: int

@@ -150,7 +150,7 @@ def _formed(e: EmailActivity.BatchFormed) -> list[Put | Add]:
         )
     ]
     if e.replay_id is not None:
-        changes.append(_replay(e, task["sync_key"], "formed", e.replay_id, None))
+        changes.append(_replay(e, task["sync_key"], "formed", e.replay_id, e.reason))
     return changes
 
 

@@ -67,6 +67,6 @@ def record_plan(
             changes.retired.append(key)
     for key, task in desired.items():
         if activity.batches.get(key) != task.to_dict():
-            activity.form_batch(task, settings.version, replay_id)
+            activity.form_batch(task, settings.version, replay_id, reason)
             changes.formed.append(key)
     return changes

@@ -276,7 +276,7 @@ class SyncWorker:
                 if now is None:
                     activity.retire(task.sync_key, "people_gone", None)
                 elif now != task:
-                    activity.form_batch(now, settings.version, None)
+                    activity.form_batch(now, settings.version, None, "people_gone")
             if activity.pending_events:
                 changed.append(activity)
         if changed:

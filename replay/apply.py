@@ -52,8 +52,10 @@ def apply_plan(
     force: bool = False,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    reason: str = REASON,
 ) -> ApplyResult:
-    """Check the plan's basis, then append its events; BasisChanged when it is stale."""
+    """Check the plan's basis, then append its events; BasisChanged when it is stale.
+    `reason` names why in every retired record (explain): a replay, or support_disable."""
     header = read_header(path)
     replay_id = str(header["replay_id"])
     check_basis(app, path, header, reader, chunk_size)
@@ -63,7 +65,7 @@ def apply_plan(
     for chunk in _chunks(read_entries(path), chunk_size):
         wanted = [e for e in chunk if force or not e.held]
         result.held += len(chunk) - len(wanted)
-        _apply_chunk(app, wanted, settings, replay_id, result)
+        _apply_chunk(app, wanted, settings, replay_id, result, reason)
         done += len(chunk)
         if progress:
             progress(done)
@@ -97,16 +99,17 @@ def carry_out(
     settings: Settings,
     replay_id: str,
     fates: Mapping[str, PersonFate] | None = None,
+    reason: str = REASON,
 ) -> Changes:
     """Append one activity's events: the re-plan (with adoptions) and the drifted re-writes.
     The re-plan follows the people the org converted, merged away or deleted (R27), as
     they are known now, not when the plan was made."""
     plan = with_adoptions(plan_from_history(activity, settings, fates), entry.adopted)
-    changes = record_plan(activity, plan, settings, replay_id=replay_id, reason=REASON)
+    changes = record_plan(activity, plan, settings, replay_id=replay_id, reason=reason)
     desired = {task.sync_key: task for task in plan.tasks}
     for key in entry.reform:
         if key in desired and key not in changes.formed:
-            activity.form_batch(desired[key], settings.version, replay_id)
+            activity.form_batch(desired[key], settings.version, replay_id, reason)
             changes.formed.append(key)
     return changes
 
@@ -117,6 +120,7 @@ def _apply_chunk(
     settings: Settings,
     replay_id: str,
     result: ApplyResult,
+    reason: str = REASON,
 ) -> None:
     if not entries:
         return
@@ -134,7 +138,7 @@ def _apply_chunk(
             continue
         if item.activity.version != entry.version:
             raise BasisChanged(f"activity {entry.activity_id} changed since the plan was made")
-        changes = carry_out(item.activity, entry, settings, replay_id, fates)
+        changes = carry_out(item.activity, entry, settings, replay_id, fates, reason)
         result.formed += len(changes.formed)
         result.retired += len(changes.retired)
         result.applied += 1

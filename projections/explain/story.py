@@ -102,7 +102,7 @@ def _formed(story: Story, e: EmailActivity.BatchFormed) -> None:
     else:
         existing.task, existing.formed = e.task, formed
         existing.status, existing.delete_in_org = PLANNED, False
-    existing.replays.append({"kind": "formed", "reason": None, **formed})
+    existing.replays.append({"kind": "formed", "reason": e.reason, **formed})
 
 
 def _retired(task: TaskStory | None, e: EmailActivity.BatchRetired) -> None:

@@ -132,3 +132,51 @@ def test_replay_rewrites_are_counted_apart_from_first_syncs(case: SyncCase, tmp_
     assert api["synced_emails"] == 1
     assert api["resync"]["activities"] == 1 and api["resync"]["calls"] > 0
     assert api["calls_per_email"] == api["calls"] - api["resync"]["calls"]
+
+
+def test_supports_disable_is_repaired_by_the_sync_that_sees_it_without_a_replay(
+    tmp_path: Path,
+) -> None:
+    """R18 (not R28): Salesforce support turns shared activities off (the org restarts with
+    it off): no person chose it, so the next sync re-plans the stripped shared Task as one
+    Task per contact (reason support_disable, in explain), and a former secondary's
+    timeline lists their own Task. doctor warns until the sync has repaired it."""
+    org = start_local_org(tmp_path / "org.db")
+    try:
+        case = SyncCase(org, store_url_in(tmp_path))
+        case.seed(
+            {
+                "accounts": [{"ref": "acme", "Name": f"Acme {case.tag}"}],
+                "contacts": people("c", 3, case.domain, AccountId="@acme"),
+            }
+        )
+        task = shared_task(case)
+        org.restart(shared_activities=False)
+        run(case, "settings", "show", "--json")
+        doctor = doctor_output(case)
+        assert "not repaired yet" in doctor
+
+        run(case, "sync", "--json", "--drift-minutes", "0")
+
+        tasks = case.tasks(shared=False)
+        assert sorted(t["WhoId"] for t in tasks) == sorted(case.who("c0", "c1", "c2"))
+        assert task["Id"] in {t["Id"] for t in tasks}  # the primary's Task was kept
+        story = run(case, "explain", "<r28@" + case.tag + ">/sent", "--json")
+        reasons = {r["reason"] for t in story["tasks"] for r in t["replays"]}
+        assert reasons == {"support_disable"}
+        (c1,) = case.who("c1")
+        timeline = run(case, "timeline", case.address("c1"), "--json")
+        assert [r["who_id"] for r in timeline["records"]] == [c1]
+        assert "not repaired yet" not in doctor_output(case)
+    finally:
+        org.stop()
+
+
+def doctor_output(case: SyncCase) -> str:
+    from click.testing import CliRunner
+
+    from adapters.cli.main import _register, cli
+
+    _register()
+    env = {**case.org.environment(), "ACTIVITY_SYNC_STORE": case.store_url}
+    return CliRunner().invoke(cli, ["doctor"], env=env).output
