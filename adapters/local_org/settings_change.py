@@ -63,6 +63,11 @@ def ensure_user(store: Store) -> str:
     found = store.conn.execute(select(users.c.Id).order_by(users.c.CreatedDate).limit(1)).first()
     if found is not None:
         return str(found[0])
+    return insert_user(store, "Integration", "User", "integration@local-org.invalid", "integ")
+
+
+def insert_user(store: Store, first: str | None, last: str, username: str, alias: str) -> str:
+    """A new active User who made itself (the org's own users: no one else made them)."""
     stamp = now()
     user_id = store.new_id("005")
     store.insert(
@@ -75,12 +80,12 @@ def ensure_user(store: Store) -> str:
             "LastModifiedDate": stamp,
             "LastModifiedById": user_id,
             "SystemModstamp": stamp,
-            "FirstName": "Integration",
-            "LastName": "User",
-            "Name": "Integration User",
-            "Username": "integration@local-org.invalid",
-            "Email": "integration@local-org.invalid",
-            "Alias": "integ",
+            "FirstName": first,
+            "LastName": last,
+            "Name": " ".join(p for p in (first, last) if p),
+            "Username": username,
+            "Email": username,
+            "Alias": alias,
             "IsActive": True,
         },
     )

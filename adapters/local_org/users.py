@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 
 from adapters.local_org.assumptions import PERMISSIONS
+from adapters.local_org.settings_change import insert_user
 from adapters.local_org.store import Store
-from adapters.local_org.values import now
 
 
 class UserSpecError(ValueError):
@@ -57,28 +57,7 @@ def ensure_named_user(store: Store, name: str) -> str:
     if found:
         return str(found[0]["Id"])
     first, _, last = name.rpartition(" ")
-    stamp = now()
-    user_id = store.new_id("005")
-    store.insert(
-        "User",
-        {
-            "Id": user_id,
-            "IsDeleted": False,
-            "CreatedDate": stamp,
-            "CreatedById": user_id,
-            "LastModifiedDate": stamp,
-            "LastModifiedById": user_id,
-            "SystemModstamp": stamp,
-            "FirstName": first or None,
-            "LastName": last,
-            "Name": name,
-            "Username": username,
-            "Email": username,
-            "Alias": slug[:8],
-            "IsActive": True,
-        },
-    )
-    return user_id
+    return insert_user(store, first or None, last, username, slug[:8])
 
 
 class Sessions:
