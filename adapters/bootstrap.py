@@ -65,6 +65,7 @@ class Runtime:
     salesforce_url: str | None
     external_id_field: str | None = None  # else the store's setting
     budget_percent: int | None = None  # else the store's setting
+    create: bool = True  # False: a store that does not exist is refused (commands that read)
     _app: ActivitySyncApp | None = None
     _gateway: OrgGateway | None = None
     _tracker: SettingsTracker | None = None
@@ -86,7 +87,7 @@ class Runtime:
         if self._app is None:
             from adapters.store.persistence import open_app
 
-            self._app = open_app(self.location.url)
+            self._app = open_app(self.location.url, create=self.create)
         return self._app
 
     @property
@@ -239,6 +240,7 @@ def build(
     gateway: OrgGateway | None = None,
     external_id_field: str | None = None,
     budget_percent: int | None = None,
+    create: bool = True,
 ) -> Runtime:
     """Build the runtime from a store URL and the Salesforce instance URL (or the environment)."""
     from adapters.store.persistence import locate
@@ -250,6 +252,7 @@ def build(
         salesforce_url=salesforce or env.get("SALESFORCE_INSTANCE_URL"),
         external_id_field=external_id_field,
         budget_percent=budget_percent,
+        create=create,
         _app=app,
         _gateway=gateway,
     )

@@ -25,7 +25,7 @@ def _echo_json(document: Any) -> None:
 @click.pass_obj
 def explain_command(config: Config, ident: str, as_json: bool) -> None:
     """Why a Task looks like it does: ID is a Salesforce Task/Event id, a sync key or an activity id."""
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         document = explain_document(runtime.app, runtime.views, ident)
     if as_json:
         _echo_json(document)
@@ -38,7 +38,7 @@ def explain_command(config: Config, ident: str, as_json: bool) -> None:
 @click.pass_obj
 def stats_command(config: Config, as_json: bool) -> None:
     """Activities, Tasks written, Tasks avoided by sharing, failures, rejected input, API use."""
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         document = stats_for(runtime.app, runtime.views)
     if as_json:
         _echo_json(document)
@@ -56,7 +56,7 @@ def views_group() -> None:
 @click.pass_obj
 def rebuild_command(config: Config, as_json: bool) -> None:
     """Drop the task view and rebuild it from the whole event log."""
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         done = rebuild(runtime.app, runtime.views)
     document = {
         "processed": done.processed,

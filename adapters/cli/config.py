@@ -14,6 +14,13 @@ class Config:
     store: str
     salesforce: str | None
 
-    def runtime(self, external_id_field: str | None = None) -> Runtime:
-        """The engine on this store and org (`with config.runtime() as runtime:`)."""
-        return build(self.store, self.salesforce, external_id_field=external_id_field)
+    def runtime(self, external_id_field: str | None = None, create: bool = True) -> Runtime:
+        """The engine on this store and org (`with config.runtime() as runtime:`); commands
+        that only read pass `create=False`, so a mistyped store is refused, not made."""
+        return build(
+            self.store, self.salesforce, external_id_field=external_id_field, create=create
+        )
+
+    def reader(self) -> Runtime:
+        """The runtime of a command that only reads: the store must exist."""
+        return self.runtime(create=False)

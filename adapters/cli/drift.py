@@ -25,7 +25,7 @@ def drift(config: Config, as_json: bool) -> None:
     converted, merged away or deleted. `explain` then shows them; sync and replay keep
     a person's decision and never write a reference to a gone record (R27, R28).
     """
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         report = runtime.check_org()
     if as_json:
         click.echo(orjson.dumps(document(report)).decode())

@@ -55,7 +55,7 @@ def rejected(config: Config, as_json: bool, limit: int) -> None:
     """List kept bad input lines (newest ingest first) with line, field, reason and raw text."""
     if limit < 0:
         raise BadInput("--limit must be 0 (all) or more")
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         kept = newest_rejections(runtime.app, limit or None)
     if as_json:
         document = {"total": kept.total, "rejected": [line.to_dict() for line in kept.lines]}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from adapters.cli.config import Config
-from domain.errors import ActivitySyncError
+from adapters.cli.exits import run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,18 +37,4 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    try:
-        code = cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except ActivitySyncError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    run(cli)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import IO
 
 import click
 
+from adapters.cli.exits import run
 from domain.errors import ActivitySyncError, BadInput
 
 
@@ -154,17 +154,7 @@ def seed_command(
 def main() -> None:
     """The `org` commands alone, so tests and benchmarks that start many local orgs start them
     quicker; errors and exit codes as `activity-sync org`."""
-    try:
-        org.main(prog_name="activity-sync org", standalone_mode=False)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except ActivitySyncError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        sys.exit(1)
-    sys.exit(0)
+    run(org, prog_name="activity-sync org")
 
 
 if __name__ == "__main__":

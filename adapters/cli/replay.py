@@ -92,7 +92,11 @@ def plan_command(
         moment = parse_since(since) if since else None
     except ValueError as error:
         raise BadInput(f"--since: {error}") from None
-    with config.runtime() as runtime:
+    try:
+        parse_workers(workers, 0)  # a bad value is bad usage, whatever the store holds
+    except ValueError as error:
+        raise BadInput(f"--workers: {error}") from None
+    with config.reader() as runtime:
         _require_known(runtime, activity_ids)
         try:
             events = 0 if activity_ids else runtime.app.recorder.max_notification_id() or 0
@@ -165,7 +169,7 @@ def apply_command(
     if chunk_size < 1 or sync_chunk_size < 1:
         raise BadInput("--chunk-size and --sync-chunk-size must be at least 1")
     header = read_header(plan_file)
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         reader = None
         if header["basis"].get("org_read"):
             shared = bool(header["settings"].get("org_shared_activities"))

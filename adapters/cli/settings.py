@@ -26,7 +26,7 @@ def settings() -> None:
 @click.pass_obj
 def show(config: Config, as_json: bool) -> None:
     """Every setting with its value, the settings version, and whether sharing is in effect."""
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         app = runtime.app
         current = app.settings()
         rows = history_rows(app.settings_history())
@@ -62,7 +62,7 @@ def set_(config: Config, key: str, value: str, changed_by: str | None) -> None:
 @click.pass_obj
 def history(config: Config, as_json: bool) -> None:
     """Every settings version: when, what changed, by whom or observed from where (R16, R17)."""
-    with config.runtime() as runtime:
+    with config.reader() as runtime:
         rows = history_rows(runtime.app.settings_history())
     if as_json:
         click.echo(orjson.dumps({"versions": rows}).decode())

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import get_topic
 
 from adapters.store.transcoder import OrjsonTranscoder
-from domain.errors import BadInput
+from domain.errors import BadInput, ConfigurationError
 from projections.application import ActivitySyncApp
 
 DEFAULT_STORE = "sqlite:///activity-sync.db"
@@ -47,7 +49,6 @@ def locate(url: str | None) -> StoreLocation:
             env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
             return StoreLocation(url, "sqlite", {**env, **transcoder}, "sqlite://")
         path = Path(raw_path).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
@@ -77,18 +78,70 @@ def locate(url: str | None) -> StoreLocation:
     raise BadInput(f"unsupported store URL '{url}': use sqlite:///path or postgresql://...")
 
 
-def open_app(url: str | None = None) -> ActivitySyncApp:
-    """The application on the store named by `url` (tables are created when missing)."""
+def open_app(url: str | None = None, create: bool = True) -> ActivitySyncApp:
+    """The application on the store named by `url` (tables are created when missing).
+
+    A store that cannot be opened is one sentence naming it and the fix (ConfigurationError,
+    exit 1), never a traceback. With `create` False a SQLite store that does not exist yet
+    is refused instead of made (commands that only read)."""
     from adapters.store.history import history_reader
 
     location = locate(url)
-    if location.kind != "postgres":
-        app = ActivitySyncApp(env=location.env)
-    else:
-        with creation_lock(location):
+    path = location.sqlite_path
+    if path is not None and str(path) != ":memory:":
+        _check_sqlite_path(location, path, create)
+    try:
+        if location.kind != "postgres":
             app = ActivitySyncApp(env=location.env)
+        else:
+            with creation_lock(location):
+                app = ActivitySyncApp(env=location.env)
+    except (PersistenceError, OSError, sqlite3.Error, psycopg_errors()) as error:
+        raise ConfigurationError(
+            f"cannot open the store {shown(location)}: {_reason(error)}; check --store / "
+            "ACTIVITY_SYNC_STORE (sqlite:///path or postgresql://user@host/db)"
+        ) from None
     app.history_reader = history_reader(app)
     return app
+
+
+def _check_sqlite_path(location: StoreLocation, path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise ConfigurationError(
+            f"the store {shown(location)} is a folder; name a file: sqlite:///{path}/store.db"
+        )
+    if not path.parent.is_dir():
+        raise ConfigurationError(
+            f"no folder {path.parent} for the store {shown(location)}; create it first, or "
+            "name a store in an existing folder"
+        )
+    if not create and not path.exists():
+        raise ConfigurationError(
+            f"no store at {path}; `activity-sync ingest` creates one (or check --store / "
+            "ACTIVITY_SYNC_STORE)"
+        )
+
+
+def shown(location: StoreLocation) -> str:
+    """The store URL as it may be shown: without a password."""
+    parts = urlsplit(location.url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return location.url
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:200]
+
+
+def psycopg_errors() -> type[Exception]:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - a dependency of the project
+        return OSError
+    return psycopg.Error
 
 
 @contextmanager

@@ -47,7 +47,21 @@ class Settings:
 
 @pytest.fixture
 def settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Settings:
-    return Settings(f"sqlite:///{tmp_path / 'store.db'}", capsys)
+    """A store made as a user makes one: by a first ingest (here of nothing)."""
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    open_app(store).close()
+    return Settings(store, capsys)
+
+
+def test_showing_the_settings_of_a_store_that_does_not_exist_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped store is refused in one sentence (exit 1), never made empty."""
+    missing = tmp_path / "activty-sync.db"
+    for command in ("show", "history"):
+        code, out, err = Settings(f"sqlite:///{missing}", capsys)(command)
+        assert code == 1 and out == "" and "no store at" in err and "Traceback" not in err
+    assert not missing.exists()
 
 
 def test_the_installed_command_sets_a_value_and_refuses_a_bad_key_with_exit_2(
