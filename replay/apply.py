@@ -1,19 +1,25 @@
-"""Applying a replay plan: append the events that carry it out, chunk by chunk, resumably.
+"""Applying a replay plan: check everything it assumed, then append its events, resumably.
 
 Replay never writes to Salesforce: it appends BatchRetired / BatchFormed (the target
 settings version, the replay's id) and the sync worker writes them as usual, so every
 replay shows in `explain` (R19, R21). A chunk is one transaction; an activity already
 carrying this replay's id was done before a crash and is skipped (R20).
+
+The plan file is evidence, not a form: before anything is appended its digest is
+checked, and what it assumed is checked again against the store and the org (the
+settings in force, the log, the org's records and which of them a person edited).
+The admin narrows it with `Narrowing` (--only, --skip, --force), never by editing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import timedelta
 from uuid import UUID
 
 from domain.activity import EmailActivity
+from domain.errors import ActivitySyncError, BadInput
 from domain.org_changes import PersonFate
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
@@ -22,17 +28,23 @@ from projections.replan import Changes, plan_from_history, record_plan
 from replay.basis import (
     BasisChanged,
     check_log,
-    org_fingerprint,
+    read_org_again,
     require_same_org,
+    require_settings,
     require_unchanged_log,
 )
 from replay.diff import with_adoptions
+from replay.narrowing import Narrowing, Tally
 from replay.org_state import OrgReader
 from replay.plan_entries import ActivityDiff
-from replay.plan_file import read_entries, read_header
+from replay.sealed_plan import SealedPlan, open_plan
 from replay.stream import CHUNK_SIZE, Scope, load
 
 REASON = "replay"
+
+
+class NotConfirmed(ActivitySyncError):
+    """The admin did not confirm the plan; nothing was appended. Exit code 1."""
 
 
 @dataclass
@@ -40,55 +52,105 @@ class ApplyResult:
     replay_id: str
     applied: int = 0
     already_applied: int = 0  # done before an interruption
-    held: int = 0  # edited in the org by a person; needs --force
+    held: int = 0  # edited in the org by a person, not forced: left alone
+    forced: int = 0  # edited in the org by a person, carried out with --force
+    skipped: int = 0  # left out by --only / --skip
     formed: int = 0
     retired: int = 0
+    previously_applied: bool = False  # the whole plan was applied before: nothing appended
+
+
+@dataclass
+class Prepared:
+    """A plan checked against the store and the org, ready to be carried out."""
+
+    plan: SealedPlan
+    narrowing: Narrowing
+    settings: Settings | None = None
+    held: frozenset[str] = frozenset()  # aggregate ids a person edited in the org, as read now
+    tally: Tally = field(default_factory=Tally)
+    previously_applied: int = 0  # when the whole plan was applied before: its activities
 
 
 def apply_plan(
     app: ActivitySyncApp,
     path: str,
     reader: OrgReader | None,
-    force: bool = False,
+    narrowing: Narrowing | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    confirm: Callable[[Tally], None] | None = None,
+) -> ApplyResult:
+    """Check the plan (PlanChanged, BasisChanged), let `confirm` see what it will do (it
+    raises to stop), then append its events."""
+    with open_plan(path) as plan:
+        prepared = prepare(app, plan, reader, narrowing or Narrowing(), chunk_size)
+        if confirm is not None and not prepared.previously_applied:
+            confirm(prepared.tally)
+        return carry_out_plan(app, prepared, progress, chunk_size)
+
+
+def prepare(
+    app: ActivitySyncApp,
+    plan: SealedPlan,
+    reader: OrgReader | None,
+    narrowing: Narrowing,
+    chunk_size: int = CHUNK_SIZE,
+) -> Prepared:
+    """Every check, before anything is appended: the flags name activities of the plan; the
+    plan was not applied already; the settings, the log and the org are as it assumed."""
+    header = plan.header
+    versions, wanted = _survey_entries(plan, narrowing)
+    log = check_log(app, int(header["basis"]["max_notification_id"]), plan.replay_id)
+    if wanted and wanted <= log.ours:
+        return Prepared(plan, narrowing, previously_applied=len(wanted))
+    settings = require_settings(app, header)
+    require_unchanged_log(log)
+    held: frozenset[str] = frozenset()
+    if header["basis"].get("org_read"):
+        if reader is None:
+            raise BasisChanged("the plan was made from the org's records; apply needs the org too")
+        skew = timedelta(seconds=float(header["skew_seconds"]))
+        now = read_org_again(
+            app, Scope.from_dict(header["scope"]), reader, versions, skew, chunk_size
+        )
+        require_same_org(header["basis"]["org_fingerprint"], now.fingerprint)
+        held = frozenset(now.held)
+    prepared = Prepared(plan, narrowing, settings, held)
+    for entry in plan.entries():
+        if _carried_out(entry, prepared):
+            prepared.tally.add(entry)
+    return prepared
+
+
+def carry_out_plan(
+    app: ActivitySyncApp,
+    prepared: Prepared,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> ApplyResult:
-    """Check the plan's basis, then append its events; BasisChanged when it is stale."""
-    header = read_header(path)
-    replay_id = str(header["replay_id"])
-    check_basis(app, path, header, reader, chunk_size)
-    settings = Settings.from_dict(header["settings"])
-    result = ApplyResult(replay_id)
+    """Append the events of the prepared plan, one transaction per chunk of activities."""
+    result = ApplyResult(prepared.plan.replay_id)
+    if prepared.previously_applied or prepared.settings is None:
+        result.previously_applied = True  # the checks stopped there: nothing to append
+        result.already_applied = prepared.previously_applied
+        return result
     done = 0
-    for chunk in _chunks(read_entries(path), chunk_size):
-        wanted = [e for e in chunk if force or not e.held]
-        result.held += len(chunk) - len(wanted)
-        _apply_chunk(app, wanted, settings, replay_id, result)
+    for chunk in _chunks(prepared.plan.entries(), chunk_size):
+        wanted = []
+        for entry in chunk:
+            if not prepared.narrowing.includes(entry.activity_id):
+                result.skipped += 1
+            elif not _carried_out(entry, prepared):
+                result.held += 1
+            else:
+                result.forced += entry.aggregate_id in prepared.held
+                wanted.append(entry)
+        _apply_chunk(app, wanted, prepared.settings, result)
         done += len(chunk)
         if progress:
             progress(done)
     return result
-
-
-def check_basis(
-    app: ActivitySyncApp,
-    path: str,
-    header: dict[str, Any],
-    reader: OrgReader | None,
-    chunk_size: int = CHUNK_SIZE,
-) -> None:
-    """Refuse when the store has foreign events since the basis or the org reads differently."""
-    basis = header["basis"]
-    require_unchanged_log(check_log(app, int(basis["max_notification_id"]), header["replay_id"]))
-    if not basis.get("org_read"):
-        return
-    if reader is None:
-        raise BasisChanged("the plan was made from the org's records; apply needs the org too")
-    versions = {e.aggregate_id: e.version for e in read_entries(path)}
-    scope = Scope.from_dict(header["scope"])
-    require_same_org(
-        basis["org_fingerprint"], org_fingerprint(app, scope, reader, versions, chunk_size)
-    )
 
 
 def carry_out(
@@ -101,6 +163,8 @@ def carry_out(
     """Append one activity's events: the re-plan (with adoptions) and the drifted re-writes.
     The re-plan follows the people the org converted, merged away or deleted (R27), as
     they are known now, not when the plan was made."""
+    if not set(entry.adopted.values()) <= set(activity.written):
+        raise BasisChanged(f"the plan keeps a Task activity {entry.activity_id} did not write")
     plan = with_adoptions(plan_from_history(activity, settings, fates), entry.adopted)
     changes = record_plan(activity, plan, settings, replay_id=replay_id, reason=REASON)
     desired = {task.sync_key: task for task in plan.tasks}
@@ -111,11 +175,36 @@ def carry_out(
     return changes
 
 
+def _survey_entries(plan: SealedPlan, narrowing: Narrowing) -> tuple[dict[str, int], set[str]]:
+    """Each activity's version as planned, and those the flags and the plan's holds let
+    through; BadInput when a flag names an activity the plan does not hold."""
+    versions: dict[str, int] = {}
+    wanted: set[str] = set()
+    named = set(narrowing.named)
+    for entry in plan.entries():
+        versions[entry.aggregate_id] = entry.version
+        named.discard(entry.activity_id)
+        if narrowing.includes(entry.activity_id) and (
+            not entry.held or narrowing.forces(entry.activity_id)
+        ):
+            wanted.add(entry.aggregate_id)
+    if named:
+        raise BadInput("the plan changes no activity " + ", ".join(repr(i) for i in sorted(named)))
+    return versions, wanted
+
+
+def _carried_out(entry: ActivityDiff, prepared: Prepared) -> bool:
+    """Selected by the flags, and not held by a person's edit in the org (unless forced)."""
+    narrowing = prepared.narrowing
+    if not narrowing.includes(entry.activity_id):
+        return False
+    return entry.aggregate_id not in prepared.held or narrowing.forces(entry.activity_id)
+
+
 def _apply_chunk(
     app: ActivitySyncApp,
     entries: list[ActivityDiff],
     settings: Settings,
-    replay_id: str,
     result: ApplyResult,
 ) -> None:
     if not entries:
@@ -129,12 +218,12 @@ def _apply_chunk(
         item = loaded.get(entry.aggregate_id)
         if item is None:
             raise BasisChanged(f"activity {entry.activity_id} is no longer in the store")
-        if replay_id in item.replay_ids:
+        if result.replay_id in item.replay_ids:
             result.already_applied += 1
             continue
         if item.activity.version != entry.version:
             raise BasisChanged(f"activity {entry.activity_id} changed since the plan was made")
-        changes = carry_out(item.activity, entry, settings, replay_id, fates)
+        changes = carry_out(item.activity, entry, settings, result.replay_id, fates)
         result.formed += len(changes.formed)
         result.retired += len(changes.retired)
         result.applied += 1

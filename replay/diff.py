@@ -58,7 +58,7 @@ def diff_activity(
         retired=frozenset(activity.retired),
         org=org,
     )
-    edited = _edited(state, written_at, skew)
+    edited = edited_in_org(activity, org, written_at, skew)
     adopted = _adopt(state, edited)
     for new_key, kept in adopted.items():
         state.desired[kept] = replace(state.desired.pop(new_key), sync_key=kept)
@@ -97,14 +97,21 @@ def _sobject(state: _State, key: str) -> str:
     return str((state.batches.get(key) or {}).get("sobject") or "Task")
 
 
-def _edited(state: _State, written_at: Mapping[str, datetime], skew: timedelta) -> dict[str, str]:
-    if state.org is None:
+def edited_in_org(
+    activity: EmailActivity,
+    org: Mapping[str, OrgRecord] | None,
+    written_at: Mapping[str, datetime],
+    skew: timedelta = DEFAULT_SKEW,
+) -> dict[str, str]:
+    """The activity's written records a person edited in the org, each with why (R28).
+    Any of them holds the whole activity; `replay apply` asks the org again."""
+    if org is None:
         return {}
     found: dict[str, str] = {}
-    for key in sorted(state.written):
-        record = state.org.get(key)
+    for key in sorted(activity.written):
+        record = org.get(key)
         if record is not None:
-            why = edited_reason(record, state.batches.get(key), written_at.get(key), skew)
+            why = edited_reason(record, activity.batches.get(key), written_at.get(key), skew)
             if why:
                 found[key] = why
     return found
