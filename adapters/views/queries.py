@@ -19,7 +19,7 @@ from adapters.views.tables import (
     tasks,
     tracking_metadata,
 )
-from projections.audit_view import REJECTED_LINES, WRITTEN
+from projections.audit_view import FAILED, REJECTED_LINES, WRITTEN
 from projections.stats import StatsFacts
 
 
@@ -138,6 +138,26 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in tables
         }
+
+
+def failed_records(
+    engine: Engine,
+    code: str | None = None,
+    sync_keys: Sequence[str] | None = None,
+    activity: UUID | None = None,
+) -> list[tuple[str, str]]:
+    """(activity uuid, sync key) of the records refused for good, of one Salesforce error
+    code, with these keys, or of one activity (every filter given must hold)."""
+    where = [tasks.c.status == FAILED]
+    if code is not None:
+        where.append(tasks.c.error_code == code)
+    if sync_keys is not None:
+        where.append(tasks.c.sync_key.in_(list(sync_keys)))
+    if activity is not None:
+        where.append(tasks.c.activity_uuid == str(activity))
+    query = select(tasks.c.activity_uuid, tasks.c.sync_key).where(*where).order_by(tasks.c.sync_key)
+    with engine.connect() as conn:
+        return [(str(a), str(k)) for a, k in conn.execute(query)]
 
 
 def activities_of(engine: Engine, sync_keys: Sequence[str]) -> dict[str, UUID]:

@@ -85,8 +85,7 @@ async def retry_form(request: Request) -> Response:
             cancel=f"/failures?{urlencode({'code': code})}" if code else "/failures",
         )
     result = actions.retry(
-        console.app,
-        console.views,
+        console.runtime,
         WHO,
         code=None if key else code,
         sync_keys=[key] if key else None,
