@@ -14,31 +14,24 @@ The admin narrows it with `Narrowing` (--only, --skip, --force), never by editin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain.activity import EmailActivity
-from domain.errors import ActivitySyncError, BadInput
+from domain.errors import ActivitySyncError
 from domain.org_changes import PersonFate
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from projections.org_drift import people_gone
 from projections.replan import Changes, plan_from_history, record_plan
-from replay.basis import (
-    BasisChanged,
-    check_log,
-    read_org_again,
-    require_same_org,
-    require_settings,
-    require_unchanged_log,
-)
+from replay.basis import BasisChanged
 from replay.diff import with_adoptions
 from replay.narrowing import Narrowing, Tally
 from replay.org_state import OrgReader
 from replay.plan_entries import ActivityDiff
-from replay.sealed_plan import SealedPlan, open_plan
-from replay.stream import CHUNK_SIZE, Scope, load
+from replay.preflight import Prepared, carried_out, prepare
+from replay.sealed_plan import open_plan
+from replay.stream import CHUNK_SIZE, load
 
 REASON = "replay"
 
@@ -60,18 +53,6 @@ class ApplyResult:
     previously_applied: bool = False  # the whole plan was applied before: nothing appended
 
 
-@dataclass
-class Prepared:
-    """A plan checked against the store and the org, ready to be carried out."""
-
-    plan: SealedPlan
-    narrowing: Narrowing
-    settings: Settings | None = None
-    held: frozenset[str] = frozenset()  # aggregate ids a person edited in the org, as read now
-    tally: Tally = field(default_factory=Tally)
-    previously_applied: int = 0  # when the whole plan was applied before: its activities
-
-
 def apply_plan(
     app: ActivitySyncApp,
     path: str,
@@ -90,39 +71,6 @@ def apply_plan(
         return carry_out_plan(app, prepared, progress, chunk_size)
 
 
-def prepare(
-    app: ActivitySyncApp,
-    plan: SealedPlan,
-    reader: OrgReader | None,
-    narrowing: Narrowing,
-    chunk_size: int = CHUNK_SIZE,
-) -> Prepared:
-    """Every check, before anything is appended: the flags name activities of the plan; the
-    plan was not applied already; the settings, the log and the org are as it assumed."""
-    header = plan.header
-    versions, wanted = _survey_entries(plan, narrowing)
-    log = check_log(app, int(header["basis"]["max_notification_id"]), plan.replay_id)
-    if wanted and wanted <= log.ours:
-        return Prepared(plan, narrowing, previously_applied=len(wanted))
-    settings = require_settings(app, header)
-    require_unchanged_log(log)
-    held: frozenset[str] = frozenset()
-    if header["basis"].get("org_read"):
-        if reader is None:
-            raise BasisChanged("the plan was made from the org's records; apply needs the org too")
-        skew = timedelta(seconds=float(header["skew_seconds"]))
-        now = read_org_again(
-            app, Scope.from_dict(header["scope"]), reader, versions, skew, chunk_size
-        )
-        require_same_org(header["basis"]["org_fingerprint"], now.fingerprint)
-        held = frozenset(now.held)
-    prepared = Prepared(plan, narrowing, settings, held)
-    for entry in plan.entries():
-        if _carried_out(entry, prepared):
-            prepared.tally.add(entry)
-    return prepared
-
-
 def carry_out_plan(
     app: ActivitySyncApp,
     prepared: Prepared,
@@ -131,17 +79,18 @@ def carry_out_plan(
 ) -> ApplyResult:
     """Append the events of the prepared plan, one transaction per chunk of activities."""
     result = ApplyResult(prepared.plan.replay_id)
-    if prepared.previously_applied or prepared.settings is None:
+    if prepared.previously_applied:
         result.previously_applied = True  # the checks stopped there: nothing to append
         result.already_applied = prepared.previously_applied
         return result
+    assert prepared.settings is not None  # set by every check that lets a plan through
     done = 0
     for chunk in _chunks(prepared.plan.entries(), chunk_size):
         wanted = []
         for entry in chunk:
             if not prepared.narrowing.includes(entry.activity_id):
                 result.skipped += 1
-            elif not _carried_out(entry, prepared):
+            elif not carried_out(entry, prepared):
                 result.held += 1
             else:
                 result.forced += entry.aggregate_id in prepared.held
@@ -173,32 +122,6 @@ def carry_out(
             activity.form_batch(desired[key], settings.version, replay_id)
             changes.formed.append(key)
     return changes
-
-
-def _survey_entries(plan: SealedPlan, narrowing: Narrowing) -> tuple[dict[str, int], set[str]]:
-    """Each activity's version as planned, and those the flags and the plan's holds let
-    through; BadInput when a flag names an activity the plan does not hold."""
-    versions: dict[str, int] = {}
-    wanted: set[str] = set()
-    named = set(narrowing.named)
-    for entry in plan.entries():
-        versions[entry.aggregate_id] = entry.version
-        named.discard(entry.activity_id)
-        if narrowing.includes(entry.activity_id) and (
-            not entry.held or narrowing.forces(entry.activity_id)
-        ):
-            wanted.add(entry.aggregate_id)
-    if named:
-        raise BadInput("the plan changes no activity " + ", ".join(repr(i) for i in sorted(named)))
-    return versions, wanted
-
-
-def _carried_out(entry: ActivityDiff, prepared: Prepared) -> bool:
-    """Selected by the flags, and not held by a person's edit in the org (unless forced)."""
-    narrowing = prepared.narrowing
-    if not narrowing.includes(entry.activity_id):
-        return False
-    return entry.aggregate_id not in prepared.held or narrowing.forces(entry.activity_id)
 
 
 def _apply_chunk(

@@ -1,14 +1,18 @@
-"""What `replay plan` and `replay apply` print for people (tables) and machines (--json)."""
+"""What `replay plan` and `replay apply` print for people (tables, a progress bar on a
+terminal) and machines (--json)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 import orjson
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from projections.worker import SyncSummary
@@ -127,3 +131,18 @@ def apply_report(result: ApplyResult, summary: SyncSummary | None, as_json: bool
             f"Synced: {summary.tasks_written} Tasks written, {summary.deleted} deleted, "
             f"{summary.records_failed} refused, {summary.pending} still pending."
         )
+
+
+@contextmanager
+def progress_bar(
+    label: str, total: int | None, quiet: bool
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal (the callback moves it), else None."""
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns: Any = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)

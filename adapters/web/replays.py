@@ -21,11 +21,12 @@ import orjson
 
 from domain.errors import BadInput, NotFound
 from projections.application import ActivitySyncApp
-from replay.apply import carry_out_plan, prepare
+from replay.apply import carry_out_plan
 from replay.make_plan import PlanRequest, make_plan
 from replay.narrowing import Narrowing
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.plan_file import read_entries, read_header
+from replay.preflight import prepare
 from replay.sealed_plan import open_plan
 
 PLAN_ID = re.compile(r"replay-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
