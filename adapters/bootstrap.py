@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
 
 from adapters.notices import queue as notice_queue
 from adapters.store import work_queue
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from projections.notifier import Notifier, NotifyReport
     from projections.org_drift import DriftReport
     from projections.ports import Held
+    from projections.retries import RetryResult
     from replay.support_repair import Repair
 
 
@@ -178,6 +180,23 @@ class Runtime:
             lambda keys: activities_of(self.views, keys),
             lambda: int(gateway.calls_made),
         )
+
+    def retry(
+        self,
+        requested_by: str,
+        *,
+        code: str | None = None,
+        sync_keys: Sequence[str] | None = None,
+        activity: UUID | None = None,
+    ) -> RetryResult:
+        """Re-queue the records Salesforce refused for good that match every filter given
+        (a RetryRequested event each); the next sync writes them again (R25)."""
+        from adapters.views.queries import failed_records
+        from projections.retries import request_retries
+
+        task_view.catch_up(self.app, self.views)  # the failed records, up to now
+        found = failed_records(self.views, code=code, sync_keys=sync_keys, activity=activity)
+        return request_retries(self.app, found, requested_by)
 
     def sync_round(
         self,

@@ -55,7 +55,16 @@ class SyncSummary:
     pending: int = 0
     paused: str | None = None
     detail: str | None = None
-    failures: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)  # records_failed by error code
+
+    def count_failure(self, code: str) -> None:
+        """One record refused for good: counted, and under its code (they always add up)."""
+        self.records_failed += 1
+        self.failures[code] = self.failures.get(code, 0) + 1
+
+
+# Shared activities forced on, the org refusing TaskWhoIds (R18): the engine's own code.
+SHARED_UNAVAILABLE = "SHARED_ACTIVITIES_UNAVAILABLE"
 
 
 @dataclass
@@ -315,8 +324,7 @@ class SyncWorker:
                     summary.records_deferred += 1
                 else:
                     failed += 1
-                    summary.records_failed += 1
-                    summary.failures[code] = summary.failures.get(code, 0) + 1
+                    summary.count_failure(code)
         return written, failed, list(refused.values())
 
     @staticmethod
@@ -339,14 +347,14 @@ class SyncWorker:
                     attempt = activity.attempts.get(task.sync_key, 0) + 1
                     activity.record_failure(
                         task.sync_key,
-                        "SHARED_ACTIVITIES_UNAVAILABLE",
+                        SHARED_UNAVAILABLE,
                         "the org refused related contacts (TaskWhoIds); shared activities is "
                         "forced on in the engine's settings but not enabled in the org",
                         False,
                         attempt,
                     )
                     failed += 1
-                    summary.records_failed += 1
+                    summary.count_failure(SHARED_UNAVAILABLE)
         return failed
 
     # Delete -------------------------------------------------------------------------------

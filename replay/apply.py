@@ -1,38 +1,43 @@
-"""Applying a replay plan: append the events that carry it out, chunk by chunk, resumably.
+"""Applying a replay plan: check everything it assumed, then append its events, resumably.
 
 Replay never writes to Salesforce: it appends BatchRetired / BatchFormed (the target
 settings version, the replay's id) and the sync worker writes them as usual, so every
 replay shows in `explain` (R19, R21). A chunk is one transaction; an activity already
 carrying this replay's id was done before a crash and is skipped (R20).
+
+The plan file is evidence, not a form: before anything is appended its digest is
+checked, and what it assumed is checked again against the store and the org (the
+settings in force, the log, the org's records and which of them a person edited).
+The admin narrows it with `Narrowing` (--only, --skip, --force), never by editing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from domain.activity import EmailActivity
+from domain.errors import ActivitySyncError
 from domain.org_changes import PersonFate
 from domain.settings import Settings
 from projections.application import ActivitySyncApp
 from projections.org_drift import people_gone
 from projections.replan import Changes, plan_from_history, record_plan
-from replay.basis import (
-    BasisChanged,
-    check_log,
-    org_fingerprint,
-    require_same_org,
-    require_unchanged_log,
-)
+from replay.basis import BasisChanged
 from replay.diff import with_adoptions
+from replay.narrowing import Narrowing, Tally
 from replay.org_state import OrgReader
 from replay.plan_entries import ActivityDiff
-from replay.plan_file import read_entries, read_header
-from replay.stream import CHUNK_SIZE, Scope, load
+from replay.preflight import Prepared, carried_out, prepare
+from replay.sealed_plan import open_plan
+from replay.stream import CHUNK_SIZE, load
 
 REASON = "replay"
+
+
+class NotConfirmed(ActivitySyncError):
+    """The admin did not confirm the plan; nothing was appended. Exit code 1."""
 
 
 @dataclass
@@ -40,57 +45,64 @@ class ApplyResult:
     replay_id: str
     applied: int = 0
     already_applied: int = 0  # done before an interruption
-    held: int = 0  # edited in the org by a person; needs --force
+    held: int = 0  # edited in the org by a person, not forced: left alone
+    forced: int = 0  # edited in the org by a person, carried out with --force
+    skipped: int = 0  # left out by --only / --skip
     formed: int = 0
     retired: int = 0
+    previously_applied: bool = False  # the whole plan was applied before: nothing appended
 
 
 def apply_plan(
     app: ActivitySyncApp,
     path: str,
     reader: OrgReader | None,
-    force: bool = False,
+    narrowing: Narrowing | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    confirm: Callable[[Tally], None] | None = None,
+    reason: str = REASON,
+) -> ApplyResult:
+    """Check the plan (PlanChanged, BasisChanged), let `confirm` see what it will do (it
+    raises to stop), then append its events. `reason` names why in every record it
+    retires or forms (explain): a replay, or support_disable."""
+    with open_plan(path) as plan:
+        prepared = prepare(app, plan, reader, narrowing or Narrowing(), chunk_size)
+        if confirm is not None and not prepared.previously_applied:
+            confirm(prepared.tally)
+        return carry_out_plan(app, prepared, progress, chunk_size, reason)
+
+
+def carry_out_plan(
+    app: ActivitySyncApp,
+    prepared: Prepared,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
     reason: str = REASON,
 ) -> ApplyResult:
-    """Check the plan's basis, then append its events; BasisChanged when it is stale.
-    `reason` names why in every retired record (explain): a replay, or support_disable."""
-    header = read_header(path)
-    replay_id = str(header["replay_id"])
-    check_basis(app, path, header, reader, chunk_size)
-    settings = Settings.from_dict(header["settings"])
-    result = ApplyResult(replay_id)
+    """Append the events of the prepared plan, one transaction per chunk of activities."""
+    result = ApplyResult(prepared.plan.replay_id)
+    if prepared.previously_applied:
+        result.previously_applied = True  # the checks stopped there: nothing to append
+        result.already_applied = prepared.previously_applied
+        return result
+    assert prepared.settings is not None  # set by every check that lets a plan through
     done = 0
-    for chunk in _chunks(read_entries(path), chunk_size):
-        wanted = [e for e in chunk if force or not e.held]
-        result.held += len(chunk) - len(wanted)
-        _apply_chunk(app, wanted, settings, replay_id, result, reason)
+    for chunk in _chunks(prepared.plan.entries(), chunk_size):
+        wanted = []
+        for entry in chunk:
+            if not prepared.narrowing.includes(entry.activity_id):
+                result.skipped += 1
+            elif not carried_out(entry, prepared):
+                result.held += 1
+            else:
+                result.forced += entry.aggregate_id in prepared.held
+                wanted.append(entry)
+        _apply_chunk(app, wanted, prepared.settings, result, reason)
         done += len(chunk)
         if progress:
             progress(done)
     return result
-
-
-def check_basis(
-    app: ActivitySyncApp,
-    path: str,
-    header: dict[str, Any],
-    reader: OrgReader | None,
-    chunk_size: int = CHUNK_SIZE,
-) -> None:
-    """Refuse when the store has foreign events since the basis or the org reads differently."""
-    basis = header["basis"]
-    require_unchanged_log(check_log(app, int(basis["max_notification_id"]), header["replay_id"]))
-    if not basis.get("org_read"):
-        return
-    if reader is None:
-        raise BasisChanged("the plan was made from the org's records; apply needs the org too")
-    versions = {e.aggregate_id: e.version for e in read_entries(path)}
-    scope = Scope.from_dict(header["scope"])
-    require_same_org(
-        basis["org_fingerprint"], org_fingerprint(app, scope, reader, versions, chunk_size)
-    )
 
 
 def carry_out(
@@ -104,6 +116,8 @@ def carry_out(
     """Append one activity's events: the re-plan (with adoptions) and the drifted re-writes.
     The re-plan follows the people the org converted, merged away or deleted (R27), as
     they are known now, not when the plan was made."""
+    if not set(entry.adopted.values()) <= set(activity.written):
+        raise BasisChanged(f"the plan keeps a Task activity {entry.activity_id} did not write")
     plan = with_adoptions(plan_from_history(activity, settings, fates), entry.adopted)
     changes = record_plan(activity, plan, settings, replay_id=replay_id, reason=reason)
     desired = {task.sync_key: task for task in plan.tasks}
@@ -118,7 +132,6 @@ def _apply_chunk(
     app: ActivitySyncApp,
     entries: list[ActivityDiff],
     settings: Settings,
-    replay_id: str,
     result: ApplyResult,
     reason: str = REASON,
 ) -> None:
@@ -133,12 +146,12 @@ def _apply_chunk(
         item = loaded.get(entry.aggregate_id)
         if item is None:
             raise BasisChanged(f"activity {entry.activity_id} is no longer in the store")
-        if replay_id in item.replay_ids:
+        if result.replay_id in item.replay_ids:
             result.already_applied += 1
             continue
         if item.activity.version != entry.version:
             raise BasisChanged(f"activity {entry.activity_id} changed since the plan was made")
-        changes = carry_out(item.activity, entry, settings, replay_id, fates, reason)
+        changes = carry_out(item.activity, entry, settings, result.replay_id, fates, reason)
         result.formed += len(changes.formed)
         result.retired += len(changes.retired)
         result.applied += 1

@@ -1,21 +1,31 @@
 """A plan's basis and its check: has the store or the org changed since the plan was made?
 
-`replay apply` refuses a stale plan. Store: any activity or settings event after the
-plan's log position that is not this replay's own (run bookkeeping such as sync and
-ingest runs does not count). Org: the records read are read again and fingerprinted.
+`replay apply` refuses a stale plan. Settings: the version in force must be the one the
+plan was made under, and the plan's target settings those the store holds for their
+version. Store: any activity or settings event after the plan's log position that is
+not this replay's own (run bookkeeping such as sync and ingest runs does not count).
+Org: the records read are read again and fingerprinted, and which activities a person
+edited there (held) is decided from this reading, not from the plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from domain.activity import EmailActivity
 from domain.errors import ActivitySyncError
+from domain.settings import Settings
 from projections.application import ActivitySyncApp
-from replay.org_state import Fingerprint, OrgReader, read_org
+from replay.diff import held_in_org
+from replay.drift import DEFAULT_SKEW
+from replay.org_access import target_settings
+from replay.org_state import Fingerprint, OrgReader, read_org, records_of
 from replay.stream import CHUNK_SIZE, Scope, activity_chunks, load
+
+MAKE_NEW = "make a new plan with `activity-sync replay plan`"
 
 RELEVANT = ("activity_sync:EmailActivity.", "activity_sync:OrgSettings.")
 TAGGED = (EmailActivity.BatchFormed.TOPIC, EmailActivity.BatchRetired.TOPIC)
@@ -55,6 +65,24 @@ def check_log(app: ActivitySyncApp, position: int, replay_id: str) -> LogCheck:
     return check
 
 
+def require_settings(app: ActivitySyncApp, header: Mapping[str, Any]) -> Settings:
+    """The plan's target settings as the store holds them, while the version in force is
+    still the one the plan was made under (else BasisChanged)."""
+    then, now = int(header["basis"]["settings_version"]), app.settings().version
+    if now != then:
+        raise BasisChanged(
+            f"the settings changed since the plan was made (version {then} then, {now} now), "
+            f"so the plan is stale; {MAKE_NEW}"
+        )
+    planned = header["settings"]
+    version = int(planned["version"])
+    if not 0 <= version <= now or target_settings(app, version).to_dict() != planned:
+        raise BasisChanged(
+            f"the plan's settings are not the store's settings version {version}; {MAKE_NEW}"
+        )
+    return target_settings(app, version)
+
+
 def require_unchanged_log(check: LogCheck) -> None:
     if not check.foreign:
         return
@@ -62,23 +90,40 @@ def require_unchanged_log(check: LogCheck) -> None:
     kind = first.topic.rsplit(".", 1)[-1]
     raise BasisChanged(
         f"the store changed since the plan was made: {len(check.foreign)} new event(s), "
-        f"the first a {kind} of {first.originator_id}; make a new plan with "
-        "`activity-sync replay plan`"
+        f"the first a {kind} of {first.originator_id}; {MAKE_NEW}"
     )
 
 
-def org_fingerprint(
+@dataclass
+class OrgNow:
+    """The org read again: its fingerprint, and the activities a person edited there."""
+
+    fingerprint: Fingerprint = field(default_factory=Fingerprint)
+    held: set[str] = field(default_factory=set)  # aggregate ids (hex)
+
+
+def read_org_again(
     app: ActivitySyncApp,
     scope: Scope,
     reader: OrgReader,
     versions: dict[str, int],
+    skew: timedelta = DEFAULT_SKEW,
     chunk_size: int = CHUNK_SIZE,
-) -> Fingerprint:
-    """Read the org again for the keys the plan read (activities as of the basis)."""
-    fingerprint = Fingerprint()
+    support_disabled: bool = False,
+) -> OrgNow:
+    """Read the org again for the keys the plan read (activities as of the basis), noting
+    which of the plan's activities hold a record a person edited or deleted (R28)."""
+    now = OrgNow()
     for ids in activity_chunks(app, scope, chunk_size):
-        read_org(reader, load(app, ids, upto=versions), fingerprint)
-    return fingerprint
+        loaded = load(app, ids, upto=versions)
+        org = read_org(reader, loaded, now.fingerprint)
+        for item in loaded:
+            key = item.activity.id.hex
+            if key in versions and held_in_org(
+                item.activity, records_of(item, org), item.written_at, skew, support_disabled
+            ):
+                now.held.add(key)
+    return now
 
 
 def require_same_org(planned: str, now: Fingerprint) -> None:
@@ -87,7 +132,7 @@ def require_same_org(planned: str, now: Fingerprint) -> None:
         raise BasisChanged(
             "the org changed since the plan was made (records found then "
             f"{found} of {asked}, now {now.records_found} of {now.keys_asked}, or some were "
-            "modified); make a new plan with `activity-sync replay plan`"
+            f"modified); {MAKE_NEW}"
         )
 
 

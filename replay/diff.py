@@ -65,8 +65,8 @@ def diff_activity(
         retired=frozenset(activity.retired),
         org=org,
     )
-    edited = _edited(state, written_at, skew, support_disabled)
-    deleted = _deleted(state)
+    edited = edited_in_org(activity, org, written_at, skew, support_disabled)
+    deleted = deleted_in_org(activity, org)
     adopted = _adopt(state, {**edited, **deleted})
     for new_key, kept in adopted.items():
         state.desired[kept] = replace(state.desired.pop(new_key), sync_key=kept)
@@ -110,31 +110,52 @@ def _sobject(state: _State, key: str) -> str:
     return str((state.batches.get(key) or {}).get("sobject") or "Task")
 
 
-def _edited(
-    state: _State, written_at: Mapping[str, datetime], skew: timedelta, support_disabled: bool
+def edited_in_org(
+    activity: EmailActivity,
+    org: Mapping[str, OrgRecord] | None,
+    written_at: Mapping[str, datetime],
+    skew: timedelta = DEFAULT_SKEW,
+    support_disabled: bool = False,
 ) -> dict[str, str]:
-    if state.org is None:
+    """The activity's written records a person edited in the org, each with why (R28).
+    Any of them holds the whole activity; `replay apply` asks the org again."""
+    if org is None:
         return {}
     found: dict[str, str] = {}
-    for key in sorted(state.written):
-        record = state.org.get(key)
+    for key in sorted(activity.written):
+        record = org.get(key)
         if record is not None:
-            recorded = state.batches.get(key)
+            recorded = activity.batches.get(key)
             why = edited_reason(record, recorded, written_at.get(key), skew, support_disabled)
             if why:
                 found[key] = why
     return found
 
 
-def _deleted(state: _State) -> dict[str, str]:
-    """Written records the org no longer holds (it reads archived ones too): deleted there."""
-    if state.org is None:
+def deleted_in_org(activity: EmailActivity, org: Mapping[str, OrgRecord] | None) -> dict[str, str]:
+    """Written records the org no longer holds (it reads archived ones too): a person
+    deleted them (R28). Any that the plan still wants holds the activity."""
+    if org is None:
         return {}
     return {
         key: "deleted in the org; --force re-creates it"
-        for key in sorted(state.written)
-        if key not in state.org and key not in state.retired
+        for key in sorted(activity.written)
+        if key not in org and key not in activity.retired
     }
+
+
+def held_in_org(
+    activity: EmailActivity,
+    org: Mapping[str, OrgRecord] | None,
+    written_at: Mapping[str, datetime],
+    skew: timedelta = DEFAULT_SKEW,
+    support_disabled: bool = False,
+) -> dict[str, str]:
+    """What holds the activity: its records a person edited, or deleted while still planned."""
+    held = edited_in_org(activity, org, written_at, skew, support_disabled)
+    deleted = deleted_in_org(activity, org)
+    held.update({k: why for k, why in deleted.items() if k in activity.batches})
+    return held
 
 
 def _adopt(state: _State, edited: Mapping[str, str]) -> dict[str, str]:

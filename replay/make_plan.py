@@ -52,8 +52,9 @@ def make_plan(
     on_diff: Callable[[ActivityDiff], None] | None = None,  # the plan's first diffs (a sample)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[dict[str, Any], Survey]:
-    """Write the plan to `out`; return its header (basis, totals, counts) and the survey."""
+    """Write the plan to `out`; return its header (basis, totals, counts, digest) and the survey."""
     now = clock()
+    in_force = app.settings().version  # apply refuses the plan once another is in force
     scope = Scope(
         stop=app.recorder.max_notification_id() or 0,
         since=request.since,
@@ -79,13 +80,17 @@ def make_plan(
     if on_diff:
         for diff in found.sample:
             on_diff(diff)
-    header = plan_header(new_replay_id(now), now, scope, request, found)
-    writer.finish(header)
-    return header, found
+    header = plan_header(new_replay_id(now), now, scope, request, found, in_force)
+    return writer.finish(header), found
 
 
 def plan_header(
-    replay_id: str, now: datetime, scope: Scope, request: PlanRequest, found: Survey
+    replay_id: str,
+    now: datetime,
+    scope: Scope,
+    request: PlanRequest,
+    found: Survey,
+    in_force: int,
 ) -> dict[str, Any]:
     read = request.reads_org
     return {
@@ -93,6 +98,7 @@ def plan_header(
         "created_at": now.isoformat(),
         "basis": {
             "max_notification_id": scope.stop,
+            "settings_version": in_force,
             "org_read": read,
             "org_fingerprint": found.fingerprint.value if read else None,
             "org_keys_asked": found.fingerprint.keys_asked,

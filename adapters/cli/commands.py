@@ -50,3 +50,7 @@ ALL.append(rules)
 from adapters.cli.drift import drift  # noqa: E402
 
 ALL.append(drift)
+
+from adapters.cli.retry import retry  # noqa: E402
+
+ALL.append(retry)

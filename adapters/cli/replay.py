@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adapters.bootstrap import Runtime, build
 from adapters.cli import replay_render as render
 from adapters.cli.config import Config
+from adapters.cli.replay_apply import apply_command
 from domain.errors import BadInput, ConfigurationError, NotFound
 from projections.application import ActivitySyncApp
-from projections.worker import WorkerOptions
-from replay.apply import apply_plan
 from replay.make_plan import PlanRequest, make_plan
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.org_state import OrgReader
 from replay.parallel import Workers, parse_workers
 from replay.plan_entries import ActivityDiff
-from replay.plan_file import read_header
 from replay.stream import parse_since
 
 DETAIL_ROWS = 20
-SYNC_CHUNK = 2000  # about 9,000 records when a replay fans shared Tasks out (Bulk from 8,000)
 
 
 @click.group("replay")
@@ -41,6 +35,9 @@ def replay() -> None:
     `plan` is read-only and prints what would change; `apply` appends the events that carry
     a saved plan out, and `activity-sync sync` then writes them to the org.
     """
+
+
+replay.add_command(apply_command)
 
 
 @replay.command("plan")
@@ -134,58 +131,12 @@ def plan_command(
         )
         shown: list[ActivityDiff] = []
         keep = lambda diff: len(shown) < DETAIL_ROWS and shown.append(diff)  # noqa: E731
-        with _plan_path(out) as path, _progress("planning", None, as_json) as tick:
+        with _plan_path(out) as path, render.progress_bar("planning", None, as_json) as tick:
             header, _ = make_plan(runtime.app, request, path, tick, keep)
             if as_json:
                 sys.stdout.buffer.write(Path(path).read_bytes())
                 return
     render.plan_report(header, shown, out)
-
-
-@replay.command("apply")
-@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--force", is_flag=True, help="Also overwrite Tasks a person edited in the org.")
-@click.option("--sync", "run_sync", is_flag=True, help="Run the sync worker afterwards.")
-@click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
-@click.option("--chunk-size", default=500, show_default=True, help="Activities per transaction.")
-@click.option(
-    "--sync-chunk-size",
-    default=SYNC_CHUNK,
-    show_default=True,
-    help="Activities per sync chunk with --sync. A replay fans out into many records; chunks "
-    "this large let the individual ones go by Bulk API 2.0 when that costs fewer API calls.",
-)
-@click.pass_obj
-def apply_command(
-    config: Config,
-    plan_file: str,
-    force: bool,
-    run_sync: bool,
-    as_json: bool,
-    chunk_size: int,
-    sync_chunk_size: int,
-) -> None:
-    """Append the events that carry out a saved plan; refused when the plan is stale."""
-    if chunk_size < 1 or sync_chunk_size < 1:
-        raise BadInput("--chunk-size and --sync-chunk-size must be at least 1")
-    header = read_header(plan_file)
-    with config.reader() as runtime:
-        reader = None
-        if header["basis"].get("org_read"):
-            shared = bool(header["settings"].get("org_shared_activities"))
-            reader = org_reader(runtime.gateway(), shared)
-        total = int(header["totals"]["changed"])
-        with _progress("applying", total, as_json) as tick:
-            result = apply_plan(runtime.app, plan_file, reader, force, tick, chunk_size)
-        options = WorkerOptions(chunk_size=sync_chunk_size)
-        summary = (
-            runtime.sync_round(runtime.worker(options), wait=False, rules=False).summary
-            if run_sync
-            else None
-        )
-    render.apply_report(result, summary, as_json)
-    if summary is not None and (summary.records_failed or summary.paused == "org_unavailable"):
-        raise SystemExit(1)
 
 
 def _planning_app(store_url: str) -> ActivitySyncApp:
@@ -224,15 +175,3 @@ def _plan_path(out: str | None) -> Iterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="replay-") as folder:
         yield str(Path(folder) / "plan.json")
-
-
-@contextmanager
-def _progress(label: str, total: int | None, quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield None
-        return
-    columns: Any = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda done: progress.update(task, completed=done)

@@ -1,14 +1,18 @@
-"""What `replay plan` and `replay apply` print for people (tables) and machines (--json)."""
+"""What `replay plan` and `replay apply` print for people (tables, a progress bar on a
+terminal) and machines (--json)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 import orjson
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from projections.worker import SyncSummary
@@ -86,6 +90,26 @@ def _next_step(console: Console, out: str | None, changed: int) -> None:
         console.print("Dry run: nothing was changed. Save the plan with --out FILE, then apply it.")
 
 
+def _applied(console: Console, result: ApplyResult) -> None:
+    console.print(
+        f"[bold]Replay {result.replay_id}[/bold]: {result.applied} activities re-planned "
+        f"({result.formed} Tasks formed, {result.retired} retired)"
+    )
+    if result.already_applied:
+        console.print(f"{result.already_applied} activities were already done (resumed).")
+    if result.forced:
+        console.print(
+            f"{result.forced} activities forced: a person's edit in the org is overwritten."
+        )
+    if result.skipped:
+        console.print(f"{result.skipped} activities left out (--only, --skip).")
+    if result.held:
+        console.print(
+            f"[yellow]{result.held} activities held[/yellow]: a Task was edited in the org by a "
+            "person; apply with --force (or --force ACTIVITY) to overwrite."
+        )
+
+
 def apply_report(result: ApplyResult, summary: SyncSummary | None, as_json: bool) -> None:
     if as_json:
         document = dataclasses.asdict(result)
@@ -93,21 +117,33 @@ def apply_report(result: ApplyResult, summary: SyncSummary | None, as_json: bool
         click.echo(orjson.dumps(document).decode())
         return
     console = Console()
-    console.print(
-        f"[bold]Replay {result.replay_id}[/bold]: {result.applied} activities re-planned "
-        f"({result.formed} Tasks formed, {result.retired} retired)"
-    )
-    if result.already_applied:
-        console.print(f"{result.already_applied} activities were already done (resumed).")
-    if result.held:
+    if result.previously_applied:
         console.print(
-            f"[yellow]{result.held} activities held[/yellow]: a Task was edited in the org by a "
-            "person; apply with --force to overwrite."
+            f"Replay {result.replay_id} was already applied: nothing was appended. "
+            "Make a new plan to replay again."
         )
+    else:
+        _applied(console, result)
     if summary is None:
-        console.print("Run `activity-sync sync` to write the changes to the org.")
+        if not result.previously_applied:
+            console.print("Run `activity-sync sync` to write the changes to the org.")
     else:
         console.print(
             f"Synced: {summary.tasks_written} Tasks written, {summary.deleted} deleted, "
             f"{summary.records_failed} refused, {summary.pending} still pending."
         )
+
+
+@contextmanager
+def progress_bar(
+    label: str, total: int | None, quiet: bool
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal (the callback moves it), else None."""
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    columns: Any = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from adapters.views.tables import (
     tasks,
     tracking_metadata,
 )
-from projections.audit_view import REJECTED_LINES, WRITTEN
+from projections.audit_view import FAILED, REJECTED_LINES, WRITTEN
 from projections.stats import StatsFacts
 
 
@@ -55,12 +56,41 @@ def find(engine: Engine, ident: str) -> Located | None:
 
 def _by_salesforce_id(conn: Connection, ident: str) -> Located | None:
     column = tasks.c.salesforce_id
+    if len(ident) == 18:
+        ident = case_safe_id(ident) or ident  # 00t8l000...qaa names 00T8L000...QAA
     where = column == ident if len(ident) == 18 else (column >= ident) & (column < ident + "~")
     query = select(tasks.c.sync_key, tasks.c.activity_uuid, column).where(where)
     for row in conn.execute(query.order_by(tasks.c.updated_at.desc())):
         if row.salesforce_id[:15] == ident[:15]:
             return Located("salesforce_id", UUID(row.activity_uuid), row.sync_key)
     return None
+
+
+def case_safe_id(ident: str) -> str | None:
+    """An 18-character Salesforce id in its own letter case, whatever case it was typed in,
+    as Salesforce reads it: the last three characters say which of the first fifteen are
+    capitals. None when they do not (not such an id)."""
+    suffix = ident[15:].upper()
+    chars = list(ident[:15])
+    for chunk, code in enumerate(suffix):
+        bits = _CASE_SUFFIX.find(code)
+        if bits < 0:
+            return None
+        for n in range(5):
+            at = chunk * 5 + n
+            chars[at] = chars[at].upper() if bits >> n & 1 else chars[at].lower()
+    restored = "".join(chars)
+    return restored + suffix if _case_suffix(restored) == suffix else None
+
+
+def _case_suffix(id15: str) -> str:
+    return "".join(
+        _CASE_SUFFIX[sum(1 << n for n, ch in enumerate(id15[start : start + 5]) if ch.isupper())]
+        for start in (0, 5, 10)
+    )
+
+
+_CASE_SUFFIX = string.ascii_uppercase + "012345"
 
 
 def _is_uuid(text: str) -> bool:
@@ -147,6 +177,26 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in tables
         }
+
+
+def failed_records(
+    engine: Engine,
+    code: str | None = None,
+    sync_keys: Sequence[str] | None = None,
+    activity: UUID | None = None,
+) -> list[tuple[str, str]]:
+    """(activity uuid, sync key) of the records refused for good, of one Salesforce error
+    code, with these keys, or of one activity (every filter given must hold)."""
+    where = [tasks.c.status == FAILED]
+    if code is not None:
+        where.append(tasks.c.error_code == code)
+    if sync_keys is not None:
+        where.append(tasks.c.sync_key.in_(list(sync_keys)))
+    if activity is not None:
+        where.append(tasks.c.activity_uuid == str(activity))
+    query = select(tasks.c.activity_uuid, tasks.c.sync_key).where(*where).order_by(tasks.c.sync_key)
+    with engine.connect() as conn:
+        return [(str(a), str(k)) for a, k in conn.execute(query)]
 
 
 def activities_of(engine: Engine, sync_keys: Sequence[str]) -> dict[str, UUID]:

@@ -2,91 +2,27 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-from sqlalchemy import Engine
-
-from adapters.views.task_view import catch_up
-from adapters.web import queries
-from domain.activity import EmailActivity
-from domain.errors import ActivitySyncError, NotFound
+from adapters.bootstrap import Runtime
+from domain.errors import NotFound
 from domain.settings import parse_setting
 from projections.application import ActivitySyncApp
-
-CHUNK = 200
-ATTEMPTS = 5
-
-
-@dataclass
-class RetryResult:
-    """Records re-queued (RetryRequested appended) and those no longer failed when asked."""
-
-    requested: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "requested": len(self.requested),
-            "sync_keys": self.requested,
-            "skipped": self.skipped,
-        }
+from projections.retries import RetryResult
 
 
 def retry(
-    app: ActivitySyncApp,
-    engine: Engine,
+    runtime: Runtime,
     requested_by: str,
     code: str | None = None,
     sync_keys: list[str] | None = None,
 ) -> RetryResult:
-    """Append RetryRequested for every failed record of `code` (or with these keys)."""
-    catch_up(app, engine)
-    found = queries.failed_records(engine, code=code, sync_keys=sync_keys)
-    if sync_keys is not None and not found:
+    """Append RetryRequested for every failed record of `code` (or with these keys); keys
+    the console showed that are no longer failed are NotFound."""
+    result = runtime.retry(requested_by, code=code, sync_keys=sync_keys)
+    if sync_keys is not None and not (result.requested or result.skipped):
         raise NotFound("no failed record has sync key " + ", ".join(sync_keys))
-    by_activity: dict[str, list[str]] = defaultdict(list)
-    for activity_uuid, key in found:
-        by_activity[activity_uuid].append(key)
-    result = RetryResult()
-    items = list(by_activity.items())
-    for start in range(0, len(items), CHUNK):
-        _retry_chunk(app, dict(items[start : start + CHUNK]), requested_by, result)
     return result
-
-
-def _retry_chunk(
-    app: ActivitySyncApp, keys: dict[str, list[str]], requested_by: str, result: RetryResult
-) -> None:
-    """One transaction; the sync worker saving the same activity meanwhile means: load again."""
-    for _ in range(ATTEMPTS):
-        changed: list[EmailActivity] = []
-        done: list[str] = []
-        skipped: list[str] = []
-        for activity_uuid, wanted in keys.items():
-            activity = app.activity_by_uuid(UUID(activity_uuid))
-            if activity is None:
-                skipped.extend(wanted)
-                continue
-            before = len(activity.pending_events)
-            for key in wanted:
-                activity.request_retry(key, requested_by)
-                (done if len(activity.pending_events) > before else skipped).append(key)
-                before = len(activity.pending_events)
-            if activity.pending_events:
-                changed.append(activity)
-        try:
-            if changed:
-                app.save(*changed)
-        except IntegrityError:
-            continue
-        result.requested.extend(done)
-        result.skipped.extend(skipped)
-        return
-    raise ActivitySyncError("the records kept changing while retrying; try again")
 
 
 def change_setting(app: ActivitySyncApp, key: str, value: str, changed_by: str) -> dict[str, Any]:

@@ -75,9 +75,9 @@ def failures(
 def retry(console: ConsoleDep, order: req.RetryRequest) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
     if isinstance(order, req.RetryKeys):
-        result = actions.retry(console.app, console.views, WHO, sync_keys=order.sync_keys)
+        result = actions.retry(console.runtime, WHO, sync_keys=order.sync_keys)
     else:
-        result = actions.retry(console.app, console.views, WHO, code=order.code)
+        result = actions.retry(console.runtime, WHO, code=order.code)
     console.sync.wake()
     return result.to_dict()
 

@@ -21,6 +21,14 @@ from domain.settings import SETTABLE
 WHO = "console"
 SHOWN_FAILURES = 200
 SHOWN_PLAN_ACTIVITIES = 200
+# A plan item leaves out the fields its kind does not use (an update names no people).
+ITEM_FIELDS = {
+    "salesforce_id": None,
+    "who_ids": [],
+    "what_from": None,
+    "what_to": None,
+    "detail": None,
+}
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,8 +93,7 @@ async def retry_form(request: Request) -> Response:
             cancel=f"/failures?{urlencode({'code': code})}" if code else "/failures",
         )
     result = actions.retry(
-        console.app,
-        console.views,
+        console.runtime,
         WHO,
         code=None if key else code,
         sync_keys=[key] if key else None,
@@ -147,6 +154,7 @@ def plan_page(request: Request, replay_id: str, error: str | None = None) -> HTM
     entries = console.plans.entries(replay_id, SHOWN_PLAN_ACTIVITIES)
     for entry in entries:
         entry["kinds"] = list(Counter(item["kind"] for item in entry["items"]).items())
+        entry["items"] = [{**ITEM_FIELDS, **item} for item in entry["items"]]
     return render(request, "replay_plan.html", plan=header, entries=entries, error=error)
 
 

@@ -138,20 +138,6 @@ def _failure(row: Any) -> dict[str, Any]:
     }
 
 
-def failed_records(
-    engine: Engine, code: str | None = None, sync_keys: list[str] | None = None
-) -> list[tuple[str, str]]:
-    """(activity uuid, sync key) of failed records of one code or with the given keys."""
-    where = [tasks.c.status == FAILED]
-    if code is not None:
-        where.append(tasks.c.error_code == code)
-    if sync_keys is not None:
-        where.append(tasks.c.sync_key.in_(sync_keys))
-    query = select(tasks.c.activity_uuid, tasks.c.sync_key).where(*where).order_by(tasks.c.sync_key)
-    with engine.connect() as conn:
-        return [(str(a), str(k)) for a, k in conn.execute(query)]
-
-
 def _short(message: str | None) -> str:
     text = message or ""
     return text if len(text) <= MESSAGE_SHOWN else text[: MESSAGE_SHOWN - 1] + "…"

@@ -21,10 +21,13 @@ import orjson
 
 from domain.errors import BadInput, NotFound
 from projections.application import ActivitySyncApp
-from replay.apply import apply_plan
+from replay.apply import carry_out_plan
 from replay.make_plan import PlanRequest, make_plan
+from replay.narrowing import Narrowing
 from replay.org_access import observe_org, org_reader, target_settings
 from replay.plan_file import read_entries, read_header
+from replay.preflight import prepare
+from replay.sealed_plan import open_plan
 
 PLAN_ID = re.compile(r"replay-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
 
@@ -70,19 +73,22 @@ class PlanStore:
         return [entry.to_dict() for entry in islice(entries, offset, offset + limit)]
 
     def apply(self, app: ActivitySyncApp, replay_id: str, force: bool) -> dict[str, Any]:
-        """Append the plan's events (BasisChanged when the store or the org moved on)."""
+        """Append the plan's events, through the same checks as `replay apply` (its digest:
+        PlanChanged; the store, settings and org: BasisChanged). The console asked on its
+        own confirmation page, so this is `--yes`."""
         path = self._existing(replay_id)
-        with self.lock:
-            header = read_header(path)
+        with self.lock, open_plan(path) as plan:
             reader = None
-            if header["basis"].get("org_read"):
+            if plan.header["basis"].get("org_read"):
                 if self.gateway is None:
                     raise BadInput("the plan was made from the org's records; no org is configured")
-                shared = bool(header["settings"].get("org_shared_activities"))
+                shared = bool(plan.header["settings"].get("org_shared_activities"))
                 reader = org_reader(self.gateway(), shared)
-            result = dataclasses.asdict(apply_plan(app, str(path), reader, force))
+            prepared = prepare(app, plan, reader, Narrowing(force_all=force))
+            result = dataclasses.asdict(carry_out_plan(app, prepared))
             result["at"] = datetime.now(UTC).isoformat(timespec="seconds")
-            self._applied_path(replay_id).write_bytes(orjson.dumps(result))
+            if not result["previously_applied"]:
+                self._applied_path(replay_id).write_bytes(orjson.dumps(result))
         return result
 
     # Files -----------------------------------------------------------------------------

@@ -187,8 +187,13 @@ class ApplyReply(BaseModel):
     applied: int
     already_applied: int
     held: int
+    forced: int
+    skipped: int
     formed: int
     retired: int
+    previously_applied: bool = Field(
+        description="the whole plan was applied before: nothing was appended"
+    )
     at: str
 
 

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from adapters.local_org.seed import load_seed, seed
 from adapters.web.app import create_app
 from adapters.web.config import ConsoleConfig
 from adapters.web.console import Console, open_console
+from replay.plan_entries import ActivityDiff, Item
+from replay.plan_file import PlanWriter, encode_entry
 
 TOKEN = "browser-admin-token-0123456789abcdef"
 SECRET = "browser-webhook-secret-0123456789"
@@ -117,3 +119,48 @@ def _server(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(30)
         listener.close()
+
+
+# One replay plan per kind of change, as `replay plan` writes them (item 9) --------------
+
+CONTACTS = ("003000000000001AAA", "003000000000002AAA", "003000000000003AAA")
+TASK_ID = "00T000000000009AAA"
+ACCOUNT, OPPORTUNITY = "001000000000001AAA", "006000000000001AAA"
+ITEMS: dict[str, Item] = {
+    "create": Item("create", "as1_new", who_ids=CONTACTS, what_to=OPPORTUNITY),
+    "delete": Item("delete", "as1_old", salesforce_id=TASK_ID, who_ids=CONTACTS),
+    "relate": Item("relate", "as1_k", salesforce_id=TASK_ID, who_ids=CONTACTS[2:]),
+    "unrelate": Item("unrelate", "as1_k", salesforce_id=TASK_ID, who_ids=CONTACTS[:1]),
+    "rewhat": Item(
+        "rewhat", "as1_k", salesforce_id=TASK_ID, what_from=ACCOUNT, what_to=OPPORTUNITY
+    ),
+    "update": Item("update", "as1_k", salesforce_id=TASK_ID, detail="changed: batch_index"),
+    "adopt": Item(
+        "adopt", "as1_k", salesforce_id=TASK_ID, who_ids=CONTACTS, detail="kept as the shared Task"
+    ),
+    "missing_in_org": Item(
+        "missing_in_org", "as1_k", salesforce_id=TASK_ID, who_ids=CONTACTS, detail="re-create"
+    ),
+    "edited_in_org": Item(
+        "edited_in_org",
+        "as1_k",
+        salesforce_id=TASK_ID,
+        detail="modified by user 005000000000000PER, not the engine's user",
+    ),
+}
+
+
+def plan_of_one_kind(folder: Path, number: int, kind: str) -> str:
+    """A plan in the console's folder whose one activity holds one `kind` of change."""
+    replay_id = f"replay-20260307T10000{number}Z-00000{number}"
+    writer = PlanWriter(folder / f"{replay_id}.json")
+    held = kind == "edited_in_org"
+    entry = ActivityDiff(f"<kind-{kind}@ours.example>:sent", f"{number:032x}", 6, (ITEMS[kind],))
+    writer.add_lines(encode_entry(replace(entry, held=held)), 1)
+    settings = {"version": 4, "shared_activities": "auto", "opportunity_mode": "account"}
+    basis = {"org_read": True, "org_records_found": 1, "org_keys_asked": 1}
+    totals = {"scanned": 1, "changed": 1, "held": int(held), "not_yet_synced": 0}
+    header = {"replay_id": replay_id, "created_at": "2026-03-07T10:00:00+00:00"}
+    writer.finish({**header, "settings": settings, "basis": basis, "totals": totals,
+                   "counts": {kind: 1}})  # fmt: skip
+    return replay_id

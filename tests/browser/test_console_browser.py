@@ -16,7 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import TOKEN, Site, serving
+from browser_support import (
+    ACCOUNT,
+    CONTACTS,
+    OPPORTUNITY,
+    TASK_ID,
+    TOKEN,
+    Site,
+    plan_of_one_kind,
+    serving,
+)
+
+from replay.plan_entries import KINDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -184,3 +195,35 @@ def test_a_replay_plan_is_applied_after_confirmation_and_synced(
 
 def _count_tasks(site: Site) -> int:
     return int(site.org.salesforce().query("SELECT COUNT() FROM Task")["totalSize"])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_replay_plan_page_shows_each_kind_of_change_with_its_apply_button(
+    page: Any, site: Site, kind: str
+) -> None:
+    """R19 (item 9): a plan holding a `kind` change renders (no 500), its row says what
+    changes, and the Apply button is there."""
+    replay_id = plan_of_one_kind(site.console.plans.folder, KINDS.index(kind), kind)
+
+    response = page.goto(f"/replay/{replay_id}")
+
+    assert response.status == 200, page.content()[:500]
+    row = page.locator(f"tr.change-{kind}")
+    sync_api.expect(row).to_have_count(1)
+    text = row.inner_text()
+    for shown in EXPECTED[kind]:
+        assert shown in text, (kind, text)
+    assert page.locator("#apply-plan").is_visible()
+
+
+EXPECTED = {
+    "create": [CONTACTS[0], OPPORTUNITY, "Task"],
+    "delete": [TASK_ID, CONTACTS[0]],
+    "relate": [TASK_ID, CONTACTS[2]],
+    "unrelate": [TASK_ID, CONTACTS[0]],
+    "rewhat": [TASK_ID, f"{ACCOUNT} → {OPPORTUNITY}"],
+    "update": [TASK_ID, "changed: batch_index"],
+    "adopt": [TASK_ID, "kept as the shared Task"],
+    "missing_in_org": [TASK_ID, "re-create"],
+    "edited_in_org": [TASK_ID, "not the engine's user"],
+}

@@ -8,119 +8,10 @@ click for speed; the exit codes are checked on the installed command.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import pytest
-from click.testing import CliRunner
+from replay_support import new_case, run
 
-from adapters.bootstrap import build
-from adapters.cli.main import _register, cli
-from adapters.local_org.launcher import LocalOrg, start_local_org
-from domain.model import Activity
-
-EXECUTABLE = Path(sys.executable).with_name("activity-sync")
-TASKS = "SELECT Id, WhoId, WhatId, Subject, Activity_Sync_Key__c{relations} FROM Task"
-RELATIONS = ", (SELECT RelationId FROM TaskWhoRelations)"
-
-
-@dataclass
-class Case:
-    """One store syncing into a local org, with its own contacts (prefix) and account."""
-
-    org: LocalOrg
-    store: str
-    prefix: str
-    contact_ids: list[str]
-    account_id: str
-
-    def env(self) -> dict[str, str]:
-        return {**self.org.environment(), "ACTIVITY_SYNC_STORE": self.store}
-
-    def email(self, activity_id: str, count: int) -> None:
-        engine = build(self.store, self.org.instance_url, env=self.org.environment())
-        to = tuple(f"{self.prefix}{i}@acme.example" for i in range(count))
-        email = Activity(activity_id, "sent", "2026-11-02T09:00:00Z", "rep@ourco.example", to)
-        engine.app.record_activities([(email, "test")])
-        engine.close()
-
-    def setting(self, key: str, value: str) -> None:
-        engine = build(self.store, self.org.instance_url, env=self.org.environment())
-        engine.app.change_setting(key, value)
-        engine.close()
-
-    def cli(self, *args: str) -> Any:
-        _register()
-        result = CliRunner().invoke(cli, list(args), env=self.env(), catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        return result
-
-    def sync(self) -> None:
-        self.cli("sync", "--json")
-
-    def replay(self, tmp_path: Path, *apply_options: str) -> dict[str, Any]:
-        """plan --out, apply, sync; the plan document."""
-        plan = tmp_path / f"plan-{len(list(tmp_path.glob('plan-*')))}.json"
-        self.cli("replay", "plan", "--out", str(plan))
-        self.cli("replay", "apply", str(plan), *apply_options)
-        self.sync()
-        return dict(json.loads(plan.read_text()))
-
-    def tasks(self) -> list[dict[str, Any]]:
-        """The org's Tasks of this case's contacts, as an admin queries them."""
-        mine = set(self.contact_ids)
-        relations = RELATIONS if self.org.shared_activities is not False else ""
-        rows = self.org.salesforce().query_all(TASKS.format(relations=relations))["records"]
-        return [_task(row) for row in rows if row["WhoId"] in mine]
-
-
-def _task(row: dict[str, Any]) -> dict[str, Any]:
-    relations = (row.get("TaskWhoRelations") or {}).get("records") or []
-    people = [r["RelationId"] for r in relations] or [row["WhoId"]]
-    return {
-        "Id": row["Id"],
-        "WhoId": row["WhoId"],
-        "WhatId": row["WhatId"],
-        "Subject": row["Subject"],
-        "key": row["Activity_Sync_Key__c"],
-        "people": people,
-    }
-
-
-def seed(org: LocalOrg, prefix: str, count: int) -> tuple[list[str], str]:
-    sf = org.salesforce()
-    account = sf.Account.create({"Name": f"Acme {prefix}"})["id"]
-    records = [
-        {
-            "attributes": {"type": "Contact"},
-            "LastName": f"{prefix.upper()}{i}",
-            "Email": f"{prefix}{i}@acme.example",
-            "AccountId": account,
-        }
-        for i in range(count)
-    ]
-    ids: list[str] = []
-    for start in range(0, count, 200):
-        body = {"allOrNone": True, "records": records[start : start + 200]}
-        ids += [r["id"] for r in sf.restful("composite/sobjects", method="POST", json=body)]
-    return ids, account
-
-
-@pytest.fixture(scope="module")
-def shared_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalOrg]:
-    """One org with shared activities on for the cases that do not restart it."""
-    org = start_local_org(tmp_path_factory.mktemp("replay-org") / "org.db")
-    yield org
-    org.stop()
-
-
-def new_case(org: LocalOrg, tmp_path: Path, prefix: str, count: int) -> Case:
-    contact_ids, account = seed(org, prefix, count)
-    return Case(org, f"sqlite:///{tmp_path / 'store.db'}", prefix, contact_ids, account)
+from adapters.local_org.launcher import start_local_org
 
 
 def test_engine_switched_off_makes_one_task_per_contact_and_deletes_the_shared_one(
@@ -267,21 +158,11 @@ def test_a_stale_plan_is_refused_with_exit_code_one(shared_org, tmp_path):
     not_a_plan = tmp_path / "other.json"
     not_a_plan.write_text("{}")
 
-    stale = _run(case, "replay", "apply", str(plan))
-    wrong = _run(case, "replay", "apply", str(not_a_plan))
+    stale = run(case, "replay", "apply", str(plan))
+    wrong = run(case, "replay", "apply", str(not_a_plan))
 
     assert stale.returncode == 1 and "make a new plan" in stale.stderr
     assert wrong.returncode == 2 and "not a replay plan" in wrong.stderr
-
-
-def _run(case: Case, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(EXECUTABLE), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", **case.env()},
-    )
 
 
 def test_planning_in_two_processes_reads_the_org_and_writes_the_same_plan_as_one(
@@ -299,12 +180,15 @@ def test_planning_in_two_processes_reads_the_org_and_writes_the_same_plan_as_one
         out = tmp_path / f"plan-{workers}.json"
         case.cli("replay", "plan", "--workers", workers, "--chunk-size", "2", "--out", str(out))
         plans.append(json.loads(out.read_text()))
-    one, two = ({k: v for k, v in p.items() if k not in ("replay_id", "created_at")} for p in plans)
+    # Each plan has its own replay id and time, hence its own digest; all else is the same.
+    made = ("replay_id", "created_at", "digest")
+    one, two = ({k: v for k, v in p.items() if k not in made} for p in plans)
     assert one == two
     assert one["basis"]["org_read"] and one["basis"]["org_records_found"] == 5
     assert one["counts"]["delete"] == 5 and one["counts"]["create"] == 15
 
-    case.cli("replay", "apply", str(tmp_path / "plan-2.json"), "--sync", "--sync-chunk-size", "2")
+    plan = str(tmp_path / "plan-2.json")
+    case.cli("replay", "apply", plan, "--yes", "--sync", "--sync-chunk-size", "2")
 
     tasks = case.tasks()
     assert len(tasks) == 15 and all(t["people"] == [t["WhoId"]] for t in tasks)

@@ -74,13 +74,27 @@ ADDED = {"stats": _stats_since, "explain": _explain_since, "replay": _plan_since
 
 
 def normalised_plan(plan: dict[str, Any]) -> dict[str, Any]:
-    """The plan with only what every run makes afresh blanked out (a missing key stays missing)."""
+    """The plan with only what every run makes afresh blanked out (a missing key stays missing),
+    in the plan format the fixture was printed in (version 1: no digest, no settings version
+    in the basis; `plan_format_2` checks those)."""
     plan = dict(plan)
     if "replay_id" in plan:  # a new id for every plan: the time it is made plus random hex
         plan["replay_id"] = "<replay id>"
     if "created_at" in plan:  # the clock when planning, not anything read from the store
         plan["created_at"] = "<created at>"
+    plan.pop("digest", None)  # covers the replay id and the time as well
+    plan["format_version"] = 1
+    plan["basis"] = {k: v for k, v in plan["basis"].items() if k != "settings_version"}
     return plan
+
+
+def plan_format_2(plan: dict[str, Any]) -> bool:
+    """What format 2 adds: the digest, and the settings version in force (the old store's 5)."""
+    return (
+        plan["format_version"] == 2
+        and plan["digest"].startswith("sha256:")
+        and plan["basis"]["settings_version"] == plan["settings"]["version"] == 5
+    )
 
 
 class Cli:
@@ -154,6 +168,7 @@ def test_a_store_written_before_the_layout_change_plans_the_same_replay(cli: Cli
     plan = cli.json("replay", "plan", "--no-org", "--json")
 
     assert normalised_plan(plan) == normalised_plan(expected("replay-plan.json"))
+    assert plan_format_2(plan)
 
 
 def test_a_store_written_before_the_layout_change_lists_the_same_rejected_lines(

@@ -8,6 +8,7 @@ from sync_fakes import sent
 
 from replay.apply import apply_plan
 from replay.make_plan import PlanRequest, make_plan
+from replay.narrowing import Narrowing
 
 
 @pytest.fixture()
@@ -33,7 +34,7 @@ def replay(rig: Rig, tmp_path, force: bool = False, **options):
     """Observe the org, plan, apply, sync; the plan's header."""
     rig.observe()
     header = plan(rig, tmp_path, **options)
-    apply_plan(rig.app, str(tmp_path / "plan.json"), rig.org.fetch, force=force)
+    apply_plan(rig.app, str(tmp_path / "plan.json"), rig.org.fetch, Narrowing(force_all=force))
     rig.sync()
     return header
 

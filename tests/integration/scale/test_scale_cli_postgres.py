@@ -153,7 +153,7 @@ def test_replay_plan_and_apply_on_postgresql(
         ("sync",),
         ("settings", "set", "shared_activities", "off"),
         ("replay", "plan", "--out", str(tmp_path / "plan.json")),
-        ("replay", "apply", str(tmp_path / "plan.json"), "--sync"),
+        ("replay", "apply", str(tmp_path / "plan.json"), "--yes", "--sync"),
     ):
         result = invoke(store, org, *args)
         assert result.exit_code == 0, (args, result.output)

@@ -125,7 +125,7 @@ def test_a_converted_leads_task_is_recorded_and_a_replay_never_names_the_lead_ag
     run(case, "settings", "set", "opportunity_mode", "contact_role")
     plan = str(Path(case.store_url.removeprefix("sqlite:///")).with_name("plan.json"))
     run(case, "replay", "plan", "--out", plan)
-    applied = run(case, "replay", "apply", plan, "--sync", "--json")
+    applied = run(case, "replay", "apply", plan, "--yes", "--sync", "--json")
     assert applied["sync"]["records_failed"] == 0, applied
     stats = run(case, "stats", "--json")
     assert stats["failures"]["by_code"] == {}
@@ -155,7 +155,7 @@ def test_merged_contacts_move_to_the_survivor_and_later_writes_relate_only_the_s
     run(case, "settings", "set", "batch_size", "2")
     plan = str(Path(case.store_url.removeprefix("sqlite:///")).with_name("plan.json"))
     run(case, "replay", "plan", "--out", plan)
-    applied = run(case, "replay", "apply", plan, "--sync", "--json")
+    applied = run(case, "replay", "apply", plan, "--yes", "--sync", "--json")
     assert applied["sync"]["records_failed"] == 0, applied
     key = task["Activity_Sync_Key__c"]
     people_now = sorted(
@@ -174,7 +174,7 @@ def test_a_deleted_contact_is_left_out_of_a_later_write(case: SyncCase) -> None:
     run(case, "settings", "set", "batch_size", "1")
     plan = str(Path(case.store_url.removeprefix("sqlite:///")).with_name("plan.json"))
     run(case, "replay", "plan", "--out", plan)
-    applied = run(case, "replay", "apply", plan, "--sync", "--json")
+    applied = run(case, "replay", "apply", plan, "--yes", "--sync", "--json")
     assert applied["sync"]["records_failed"] == 0, applied
     assert c3 not in {p for t in case.tasks() for p in t["people"]}
 
@@ -208,7 +208,7 @@ def test_an_org_without_view_setup_and_archiving_old_tasks_syncs_replays_and_exp
         plan = str(tmp_path / "plan.json")
         run(case, "replay", "plan", "--out", plan)
         counts = json.loads(Path(plan).read_text())["counts"]
-        applied = run(case, "replay", "apply", plan, "--sync", "--json")
+        applied = run(case, "replay", "apply", plan, "--yes", "--sync", "--json")
 
         assert counts.get("create", 0) == 0, counts
         assert applied["sync"] is None or applied["sync"]["records_failed"] == 0

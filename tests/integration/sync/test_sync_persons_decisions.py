@@ -52,7 +52,7 @@ def replay(case: SyncCase, folder: Path, *apply: str) -> dict[str, Any]:
     run(case, "settings", "set", "include_bcc", "true")
     plan = folder / f"plan-{len(list(folder.glob('plan-*')))}.json"
     run(case, "replay", "plan", "--out", str(plan))
-    run(case, "replay", "apply", str(plan), "--sync", "--json", *apply)
+    run(case, "replay", "apply", str(plan), "--sync", "--json", "--yes", *apply)
     return dict(json.loads(plan.read_text()))
 
 
@@ -90,7 +90,7 @@ def test_a_task_a_person_deleted_is_reported_and_left_deleted_unless_forced(
     assert plan["counts"]["create"] == 0 and case.tasks() == []
     run(case, "settings", "set", "include_bcc", "false")
     forced = folder_plan(case, tmp_path)
-    run(case, "replay", "apply", forced, "--sync", "--json", "--force")
+    run(case, "replay", "apply", forced, "--sync", "--json", "--yes", "--force")
     (again,) = case.tasks()
     assert again["Id"] != task["Id"] and len(again["people"]) == 3
 
@@ -125,7 +125,7 @@ def test_replay_rewrites_are_counted_apart_from_first_syncs(case: SyncCase, tmp_
     run(case, "settings", "set", "shared_activities", "off")
     plan = tmp_path / "plan.json"
     run(case, "replay", "plan", "--out", str(plan))
-    run(case, "replay", "apply", str(plan), "--sync", "--json")
+    run(case, "replay", "apply", str(plan), "--sync", "--json", "--yes")
 
     api = run(case, "stats", "--json")["api"]
 

@@ -229,6 +229,47 @@ def test_a_stale_plan_is_refused_with_409(running: Running) -> None:
     assert "make a new plan" in response.json()["detail"]
 
 
+def test_a_plan_changed_in_the_plans_folder_is_refused_with_400_and_nothing_appended(
+    running: Running,
+) -> None:
+    """R19: the console applies through the same digest check as `replay apply`."""
+    running.client.post(
+        "/api/settings", json={"key": "shared_activities", "value": "off", "confirm": True}
+    )
+    plan = _plan(running)
+    path = running.console.plans.folder / f"{plan['replay_id']}.json"
+    document = orjson.loads(path.read_bytes())
+    document["activities"] = document["activities"][1:]  # "leave this one out", by hand
+    path.write_bytes(orjson.dumps(document))
+    position = running.console.app.recorder.max_notification_id()
+
+    response = running.client.post(
+        f"/api/replay/plans/{plan['replay_id']}/apply", json={"confirm": True}
+    )
+
+    assert response.status_code == 400
+    assert "changed after it was made" in response.json()["detail"]
+    assert running.console.app.recorder.max_notification_id() == position
+    assert get(running, "/api/replay/plans")[0]["applied"] is None
+
+
+def test_applying_an_applied_plan_again_appends_nothing(running: Running) -> None:
+    """R19, R20: the second apply says the plan was applied before."""
+    running.client.post(
+        "/api/settings", json={"key": "shared_activities", "value": "off", "confirm": True}
+    )
+    plan = _plan(running)
+    path = f"/api/replay/plans/{plan['replay_id']}/apply"
+    first = running.client.post(path, json={"confirm": True}).json()
+    position = running.console.app.recorder.max_notification_id()
+
+    again = running.client.post(path, json={"confirm": True})
+
+    assert again.status_code == 200 and again.json()["previously_applied"] is True
+    assert first["previously_applied"] is False and first["applied"] > 0
+    assert running.console.app.recorder.max_notification_id() == position
+
+
 @pytest.mark.parametrize(
     "replay_id", ["nope", "replay-20260101T000000Z-abcdef", "../../etc/passwd"]
 )
