@@ -147,6 +147,12 @@ ITEMS: dict[str, Item] = {
         salesforce_id=TASK_ID,
         detail="modified by user 005000000000000PER, not the engine's user",
     ),
+    "deleted_in_org": Item(
+        "deleted_in_org",
+        "as1_k",
+        salesforce_id=TASK_ID,
+        detail="deleted in the org; --force re-creates it",
+    ),
 }
 
 
@@ -154,7 +160,7 @@ def plan_of_one_kind(folder: Path, number: int, kind: str) -> str:
     """A plan in the console's folder whose one activity holds one `kind` of change."""
     replay_id = f"replay-20260307T10000{number}Z-00000{number}"
     writer = PlanWriter(folder / f"{replay_id}.json")
-    held = kind == "edited_in_org"
+    held = kind in ("edited_in_org", "deleted_in_org")
     entry = ActivityDiff(f"<kind-{kind}@ours.example>:sent", f"{number:032x}", 6, (ITEMS[kind],))
     writer.add_lines(encode_entry(replace(entry, held=held)), 1)
     settings = {"version": 4, "shared_activities": "auto", "opportunity_mode": "account"}

@@ -226,4 +226,5 @@ EXPECTED = {
     "adopt": [TASK_ID, "kept as the shared Task"],
     "missing_in_org": [TASK_ID, "re-create"],
     "edited_in_org": [TASK_ID, "not the engine's user"],
+    "deleted_in_org": [TASK_ID, "deleted in the org"],
 }
