@@ -34,6 +34,7 @@ from projections.view_changes import (
     RETIRED,
     SYNC_RUNS,
     SYNCED,
+    TASK_IDS,
     TASKS,
     WRITTEN,
     Add,
@@ -61,6 +62,7 @@ __all__ = [
     "RETIRED",
     "SYNCED",
     "SYNC_RUNS",
+    "TASK_IDS",
     "TASKS",
     "WRITTEN",
     "Add",
@@ -168,6 +170,9 @@ def _replay(
 
 
 def _created(e: EmailActivity.TaskCreated) -> list[Put | Add]:
+    # Every Salesforce id a sync key ever had (a replay may replace the record): explain
+    # finds a Task by any of them (R21), and a key with one has been in the org.
+    ever = {"sync_key": e.sync_key, "activity_uuid": _uuid(e), "at": _at(e.timestamp)}
     return [
         _task(
             e,
@@ -178,7 +183,8 @@ def _created(e: EmailActivity.TaskCreated) -> list[Put | Add]:
             attempt=e.attempt,
             error_code=None,
             error_message=None,
-        )
+        ),
+        Put(TASK_IDS, (e.salesforce_id,), ever),
     ]
 
 

@@ -21,6 +21,7 @@ SYNC_RUNS = "view_sync_runs"
 COUNTERS = "view_counters"
 ORG_CHANGES = "view_org_changes"
 RESYNCS = "view_resyncs"
+TASK_IDS = "view_task_ids"
 
 REJECTED_LINES = "rejected_lines"
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from projections.explain.sentences import people
+from projections.explain.writes import grouped_relations
 
 SHOWN_CONTACTS = 10
 
@@ -97,30 +98,34 @@ def _task(out: Console, t: dict[str, Any]) -> None:
 
 
 def _timeline(out: Console, t: dict[str, Any]) -> None:
+    """Planned, written, related, refused, replayed, changed in the org: in time order."""
+    lines: list[tuple[str, str]] = []
     formed = t["formed"]
-    replay = f" by replay {formed['replay_id']}" if formed["replay_id"] else ""
-    out.print(f"  {formed['at']}  planned{replay} (settings v{formed['settings_version']})")
-    related = [w for w in t["writes"] if w["kind"] == "related"]
-    for w in t["writes"]:
+    if not formed["replay_id"]:
+        lines.append((formed["at"], f"planned (settings v{formed['settings_version']})"))
+    for w in grouped_relations(t["writes"]):
         if w["kind"] == "related":
-            if w is related[0]:
-                out.print(
-                    f"  {w['at']}  related {people(len(related))} more to {w['salesforce_id']}"
-                )
-            continue
-        text = f"  {w['at']}  {w['kind']}"
-        if w["attempt"]:
-            text += f" (attempt {w['attempt']})"
-        if w["code"]:
-            text += f" {escape(w['code'])}: {escape(str(w['message']))}"
-        if w["salesforce_id"] and w["kind"] != "refused":
-            text += f" {w['salesforce_id']}"
-        out.print(text + (f" · {escape(w['detail'])}" if w["detail"] else ""))
+            text = f"related {people(w['count'])} more to {w['salesforce_id']}"
+        else:
+            text = w["kind"]
+            if w["attempt"]:
+                text += f" (attempt {w['attempt']})"
+            if w["code"]:
+                text += f" {escape(w['code'])}: {escape(str(w['message']))}"
+            if w["salesforce_id"] and w["kind"] != "refused":
+                text += f" {w['salesforce_id']}"
+            text += f" · {escape(w['detail'])}" if w["detail"] else ""
+        lines.append((w["at"], text))
     for r in t["replays"]:
         why = f" ({escape(r['reason'])})" if r["reason"] else ""
-        out.print(f"  {r['at']}  replay {r['replay_id'] or '(re-planning)'}: {r['kind']}{why}")
+        kind = "planned" if r["kind"] == "formed" else r["kind"]
+        lines.append((r["at"], f"replay {r['replay_id'] or '(re-planning)'}: {kind}{why}"))
     for change in t.get("org_changes") or ():
-        out.print(f"  {change['at']}  [magenta]in the org[/] {escape(change['explanation'])}")
+        lines.append(
+            (change["at"] or "", f"[magenta]in the org[/] {escape(change['explanation'])}")
+        )
+    for at, text in sorted(lines, key=lambda line: line[0]):
+        out.print(f"  {at}  {text}")
 
 
 def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 
 from adapters.views.tables import (
     TABLES,
@@ -18,6 +18,7 @@ from adapters.views.tables import (
     org_changes,
     resyncs,
     sync_runs,
+    task_ids,
     tasks,
     tracking_metadata,
 )
@@ -63,6 +64,13 @@ def _by_salesforce_id(conn: Connection, ident: str) -> Located | None:
     for row in conn.execute(query.order_by(tasks.c.updated_at.desc())):
         if row.salesforce_id[:15] == ident[:15]:
             return Located("salesforce_id", UUID(row.activity_uuid), row.sync_key)
+    # An id the sync key had before a replay replaced its record.
+    column = task_ids.c.salesforce_id
+    where = column == ident if len(ident) == 18 else (column >= ident) & (column < ident + "~")
+    query = select(task_ids.c.sync_key, task_ids.c.activity_uuid, column).where(where)
+    for row in conn.execute(query):
+        if row.salesforce_id[:15] == ident[:15]:
+            return Located("salesforce_id", UUID(row.activity_uuid), row.sync_key)
     return None
 
 
@@ -106,10 +114,13 @@ def stats_facts(engine: Engine) -> StatsFacts:
     with engine.connect() as conn:
         by_type = _pairs(conn, activities.c.type)
         by_outcome = _pairs(conn, activities.c.status)
-        written = _pairs(conn, tasks.c.sobject, tasks.c.status == WRITTEN)
+        # In the org: written, or written and then refused a re-write (the old record stays).
+        was_written = tasks.c.sync_key.in_(select(task_ids.c.sync_key))
+        in_org = or_(tasks.c.status == WRITTEN, and_(tasks.c.status == "failed", was_written))
+        written = _pairs(conn, tasks.c.sobject, in_org)
         shared = conn.execute(
             select(func.count(), func.coalesce(func.sum(tasks.c.member_count), 0)).where(
-                tasks.c.status == WRITTEN, tasks.c.shared.is_(True), tasks.c.sobject == "Task"
+                in_org, tasks.c.shared.is_(True), tasks.c.sobject == "Task"
             )
         ).one()
         failed = conn.execute(select(func.count()).where(tasks.c.status == "failed")).scalar_one()

@@ -22,6 +22,7 @@ from projections.audit_view import (
     REPLAYS,
     RESYNCS,
     SYNC_RUNS,
+    TASK_IDS,
     TASKS,
 )
 
@@ -132,6 +133,16 @@ sync_runs = Table(
     Column("api_used", BigInteger),
     Column("api_limit", BigInteger),
     Column("api_seen_at", String(40)),
+)
+
+# Every Salesforce id each sync key ever had (a replay may have replaced the record), R21.
+task_ids = Table(
+    TASK_IDS,
+    metadata,
+    Column("salesforce_id", String(), primary_key=True),
+    Column("sync_key", String(), nullable=False, index=True),
+    Column("activity_uuid", String(36), nullable=False),
+    Column("at", String(40)),
 )
 
 # Kept apart from view_sync_runs (whose columns stay as older stores made them): what each

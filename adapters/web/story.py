@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from projections.explain.writes import grouped_relations
+
 
 def timeline(task: dict[str, Any]) -> list[dict[str, str]]:
     """Planned, written, related, refused, retried, replayed, deleted, changed in the org (R27):
@@ -17,17 +19,19 @@ def timeline(task: dict[str, Any]) -> list[dict[str, str]]:
             f"Planned{by} under settings version {formed['settings_version']}.",
         )
     ]
-    related = [w for w in task["writes"] if w["kind"] == "related"]
-    if related:
+    for write in grouped_relations(task["writes"]):
+        if write["kind"] != "related":
+            entries.append(_write(write))
+            continue
+        count = write["count"]
         entries.append(
             _entry(
-                related[0]["at"],
+                write["at"],
                 "related",
-                f"{len(related)} more {_people(len(related))} related to "
-                f"{related[0]['salesforce_id']} in the same call (TaskWhoIds).",
+                f"{count} more {_people(count)} related to {write['salesforce_id']} in the "
+                "same call (TaskWhoIds).",
             )
         )
-    entries += [_write(w) for w in task["writes"] if w["kind"] != "related"]
     entries += [_replay(r) for r in task["replays"]]
     entries += [
         _entry(c["at"] or "", "org_change", c["explanation"]) for c in task.get("org_changes", ())

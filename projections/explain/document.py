@@ -136,7 +136,9 @@ def _task(
         "sync_key": task["sync_key"],
         "sobject": task.get("sobject"),
         "status": t.status,
+        "status_detail": t.status_detail,
         "salesforce_id": t.salesforce_id,
+        "salesforce_ids": t.salesforce_ids,
         "subject": (task.get("fields") or {}).get("Subject"),
         "batch": {
             "index": task.get("batch_index", 0),

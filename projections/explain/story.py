@@ -48,6 +48,9 @@ class TaskStory:
     writes: list[dict[str, Any]] = field(default_factory=list)
     replays: list[dict[str, Any]] = field(default_factory=list)
     org_changes: list[dict[str, Any]] = field(default_factory=list)  # R27
+    salesforce_ids: list[str] = field(default_factory=list)  # every id the key ever had
+    in_org: bool = False  # the org holds a record for the key, as the events tell
+    status_detail: str | None = None  # e.g. a refused re-write left the written Task
 
 
 @dataclass
@@ -126,10 +129,18 @@ def _written(task: TaskStory, e: Aggregate.Event) -> None:
         return
     task.writes.append(entry)
     if isinstance(e, EmailActivity.TaskCreated):
-        task.status, task.salesforce_id = WRITTEN, e.salesforce_id
+        task.status, task.salesforce_id, task.in_org = WRITTEN, e.salesforce_id, True
+        task.status_detail = None
+        if e.salesforce_id not in task.salesforce_ids:
+            task.salesforce_ids.append(e.salesforce_id)
     elif isinstance(e, EmailActivity.SyncFailed) and not e.retryable:
-        task.status = FAILED
+        if task.in_org:  # the org still holds what was written before (R21, R23)
+            task.status, task.status_detail = WRITTEN, "a later re-write was refused"
+        else:
+            task.status = FAILED
     elif isinstance(e, EmailActivity.RetryRequested):
         task.status = PLANNED
     elif isinstance(e, EmailActivity.TaskDeleted):
-        task.status, task.delete_in_org = DELETED, False
+        # Retired before any write reached the org: nothing was deleted, it was retired.
+        task.status = DELETED if task.in_org or not e.already_gone else RETIRED
+        task.delete_in_org, task.in_org = False, False

@@ -78,3 +78,20 @@ def org_change_entry(e: EmailActivity.OrgChanged) -> dict[str, Any]:
         "detail": dict(detail),
         "explanation": f"{sentence}{by}.",
     }
+
+
+def grouped_relations(writes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The writes with each write's relations told once, with that write's own count: a
+    `related` entry per write that related people (`count`), not one for the whole story."""
+    shown: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for write in writes:
+        if write["kind"] != "related":
+            shown.append(write)
+            current = None
+        elif current is None:
+            current = {**write, "count": 1}
+            shown.append(current)
+        else:
+            current["count"] += 1
+    return shown

@@ -59,7 +59,16 @@ def _stats_since(document: dict[str, Any]) -> dict[str, Any]:
 def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
     # R27: each Task of explain lists the org's changes to it; R20: an activity lists the
     # re-deliveries of its id with other content. The old store has none of either.
-    tasks = [{**task, "org_changes": []} for task in document["tasks"]]
+    # R21: each Task says every Salesforce id its sync key had, and why its status holds.
+    tasks = [
+        {
+            **task,
+            "org_changes": [],
+            "status_detail": None,
+            "salesforce_ids": [task["salesforce_id"]] if task["salesforce_id"] else [],
+        }
+        for task in document["tasks"]
+    ]
     return {**document, "tasks": tasks, "conflicting_duplicates": []}
 
 
