@@ -31,6 +31,7 @@ class _State:
     written: Mapping[str, str]
     retired: frozenset[str]
     org: Mapping[str, OrgRecord] | None  # None: the org was not read
+    failed: frozenset[str] = frozenset()  # refused for good: the worker will not retry them
 
     def current_people(self, key: str) -> tuple[str, ...]:
         if self.org is not None and key in self.org:
@@ -64,6 +65,7 @@ def diff_activity(
         written=activity.written,
         retired=frozenset(activity.retired),
         org=org,
+        failed=frozenset(activity.failed),
     )
     edited = edited_in_org(activity, org, written_at, skew, support_disabled)
     deleted = deleted_in_org(activity, org)
@@ -197,11 +199,13 @@ def _desired_items(state: _State, task: PlannedTask, kept: bool) -> tuple[list[I
     recorded = state.batches.get(key)
     same = recorded is not None and _same_task(recorded, task)
     if key not in state.written:
-        if same:
+        if same and key not in state.failed:
             return [], False  # planned, not yet written: the worker carries it out as it is
+        # Never written (R20: nothing is dropped): a create in every plan, also when it was
+        # refused for good under other settings; applying it plans it again for the worker.
         return [
             Item("create", key, task.sobject, who_ids=task.who_ids, what_to=task.what_id)
-        ], False
+        ], key in state.failed
     sf_id = state.written[key]
     if state.org is not None and key not in state.org:
         return [], True  # deleted in the org: held (deleted_in_org), re-created when forced

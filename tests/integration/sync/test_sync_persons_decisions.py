@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sync_e2e_support import SyncCase, people, store_url_in
 from test_sync_drift import run
 
+from adapters.cli.main import _register, cli
 from adapters.local_org.launcher import LocalOrg, start_local_org
 
 
@@ -173,10 +175,40 @@ def test_supports_disable_is_repaired_by_the_sync_that_sees_it_without_a_replay(
 
 
 def doctor_output(case: SyncCase) -> str:
-    from click.testing import CliRunner
-
-    from adapters.cli.main import _register, cli
-
     _register()
     env = {**case.org.environment(), "ACTIVITY_SYNC_STORE": case.store_url}
     return CliRunner().invoke(cli, ["doctor"], env=env).output
+
+
+def test_a_task_refused_under_other_settings_is_a_create_in_the_next_plan(tmp_path: Path) -> None:
+    """R20: nothing is dropped. The switch `on` against an org without shared activities
+    gets the shared Task refused; once the org has them and the switch is back to auto, the
+    plan creates it (it was never written) and the sync writes it."""
+    org = start_local_org(tmp_path / "org.db", shared_activities=False)
+    try:
+        case = SyncCase(org, store_url_in(tmp_path))
+        case.seed(
+            {
+                "accounts": [{"ref": "acme", "Name": f"Acme {case.tag}"}],
+                "contacts": people("c", 3, case.domain, AccountId="@acme"),
+            }
+        )
+        run(case, "settings", "set", "shared_activities", "on")
+        case.ingest(case.sent("r28", ["c0", "c1", "c2"]))
+        _register()
+        env = {**org.environment(), "ACTIVITY_SYNC_STORE": case.store_url}
+        done = CliRunner().invoke(cli, ["sync", "--json", "--drift-minutes", "0"], env=env)
+        refused = json.loads(done.output)
+        assert done.exit_code == 1 and refused["records_failed"] == 1
+        assert case.tasks(shared=False) == []
+        org.restart(shared_activities=True)
+        run(case, "settings", "set", "shared_activities", "auto")
+        assert run(case, "sync", "--json", "--drift-minutes", "0")["tasks_written"] == 0
+
+        plan = replay(case, tmp_path)
+
+        assert plan["counts"]["create"] == 1
+        (task,) = case.tasks()
+        assert len(task["people"]) == 3
+    finally:
+        org.stop()
