@@ -6,6 +6,8 @@ version it was planned with.
 
 from __future__ import annotations
 
+import difflib
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -120,6 +122,49 @@ def _list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_LOCAL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
+
+
+def _is_domain(text: str) -> bool:
+    labels = text.split(".")
+    return (
+        len(text) <= 253
+        and len(labels) >= 2
+        and not labels[-1].isdigit()
+        and all(_LABEL.match(label) for label in labels)
+    )
+
+
+def _checked_list(check: Any, what: str) -> Any:
+    """A comma-separated list whose every item passes `check`; the first bad one is named."""
+
+    def parse(value: str) -> tuple[str, ...]:
+        items = _list(value)
+        for item in items:
+            if not check(item):
+                raise ValueError(f"{item!r} is not {what}")
+        return items
+
+    return parse
+
+
+def _domain_item(item: str) -> bool:
+    return _is_domain(item.removeprefix("@"))
+
+
+def _exclusion_item(item: str) -> bool:
+    """R4: an exact address, or a domain (its subdomains too), `@` before it allowed."""
+    local, at, domain = item.rpartition("@")
+    if at and local:
+        return bool(_LOCAL.match(local)) and _is_domain(domain)
+    return _is_domain(domain)
+
+
+def _local_part_item(item: str) -> bool:
+    return bool(_LOCAL.match(item)) and "@" not in item
+
+
 def _field_name(value: str) -> str:
     name = value.strip()
     if not name.endswith("__c") or not name.replace("_", "").isalnum():
@@ -135,9 +180,13 @@ SETTABLE: dict[str, Any] = {
     "batch_size": _int_between(1, 50),
     "split_by_account": _bool,
     "include_bcc": _bool,
-    "internal_domains": _list,
-    "excluded": _list,
-    "system_senders": _list,
+    "internal_domains": _checked_list(_domain_item, "a domain (e.g. northwind.example)"),
+    "excluded": _checked_list(
+        _exclusion_item, "an address or a domain (e.g. ceo@acme.example, acme.example)"
+    ),
+    "system_senders": _checked_list(
+        _local_part_item, "the local part of an address (e.g. noreply)"
+    ),
     "api_budget_percent": _int_between(1, 100),
     "external_id_field": _field_name,
 }
@@ -146,7 +195,9 @@ SETTABLE: dict[str, Any] = {
 def parse_setting(key: str, raw: str) -> Any:
     """Validate one admin-given value; raise BadSetting naming the valid keys or values."""
     if key not in SETTABLE:
-        raise BadSetting(f"unknown setting '{key}'; valid settings: {', '.join(SETTABLE)}")
+        close = difflib.get_close_matches(key, SETTABLE, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise BadSetting(f"unknown setting '{key}'; {hint}valid settings: {', '.join(SETTABLE)}")
     try:
         return SETTABLE[key](raw)
     except ValueError as error:

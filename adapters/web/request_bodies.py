@@ -31,6 +31,15 @@ RetryRequest = RetryKeys | RetryCode
 
 
 _BOOLEAN = "^(true|false)$"
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?"
+_DOMAIN = f"(?:{_LABEL}\\.){{1,4}}[A-Za-z](?:[A-Za-z0-9-]{{0,20}}[A-Za-z0-9])?"
+_LOCAL = "[A-Za-z0-9._%+-]{1,30}"
+
+
+def _listed(item: str) -> str:
+    """A comma-separated list of `item`s (empty items skipped), spaces around them allowed."""
+    return f"^ *(?:{item})?(?: *, *(?:{item})?)* *$"
+
 # Values the schema promises to accept (the settings parser accepts a few more spellings).
 VALUE_PATTERNS: dict[str, str | None] = {
     "shared_activities": "^(auto|on|off)$",
@@ -40,9 +49,9 @@ VALUE_PATTERNS: dict[str, str | None] = {
     "batch_size": "^([1-9]|[1-4][0-9]|50)$",
     "split_by_account": _BOOLEAN,
     "include_bcc": _BOOLEAN,
-    "internal_domains": None,
-    "excluded": None,
-    "system_senders": None,
+    "internal_domains": _listed(f"@?{_DOMAIN}"),
+    "excluded": _listed(f"(?:{_LOCAL}@|@)?{_DOMAIN}"),
+    "system_senders": _listed(_LOCAL),
     "api_budget_percent": "^([1-9]|[1-9][0-9]|100)$",
     "external_id_field": "^[A-Za-z][A-Za-z0-9_]{0,36}__c$",
 }

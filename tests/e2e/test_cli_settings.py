@@ -78,7 +78,7 @@ def test_the_installed_command_sets_a_value_and_refuses_a_bad_key_with_exit_2(
         changed.stdout.strip() == "opportunity_mode: account -> contact_role (settings version 2)"
     )
     assert refused.returncode == 2
-    assert "unknown setting 'batch_sise'; valid settings: shared_activities," in refused.stderr
+    assert "unknown setting 'batch_sise'; did you mean 'batch_size'?" in refused.stderr
 
 
 def test_a_fresh_store_shows_the_defaults(settings: Settings) -> None:
@@ -127,6 +127,16 @@ def test_set_prints_old_and_new_and_history_keeps_every_version(settings: Settin
         ("include_bcc", "perhaps", "expected true or false"),
         ("version", "7", "unknown setting 'version'; valid settings:"),
         ("org_shared_activities", "true", "unknown setting 'org_shared_activities'"),
+        # R4: a list that silently stops excluding is refused, naming the bad item
+        (
+            "internal_domains",
+            "https://northwind.example",
+            "'https://northwind.example' is not a domain",
+        ),
+        ("excluded", "not an address,,@,ceo@", "'not an address' is not an address or a domain"),
+        ("excluded", "ceo@", "'ceo@' is not an address or a domain"),
+        ("system_senders", "no reply@x", "'no reply@x' is not the local part of an address"),
+        ("batch_sise", "10", "did you mean 'batch_size'?"),
     ],
 )
 def test_a_bad_key_or_value_is_refused_with_the_valid_ones_and_exit_2(
