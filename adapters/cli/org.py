@@ -77,7 +77,7 @@ def serve_command(
 ) -> None:
     """Serve the org; prints one JSON line {instance_url, session_id, ca_bundle}, logs to stderr."""
     from adapters.local_org.faults import FaultSpecError, parse_faults
-    from adapters.local_org.serve import serve
+    from adapters.local_org.serve import CannotServe, serve
     from adapters.local_org.users import UserSpecError, parse_permissions, parse_user_session
 
     try:
@@ -89,17 +89,20 @@ def serve_command(
     except (FaultSpecError, UserSpecError) as error:
         raise BadInput(str(error)) from error
     shared = None if shared_activities is None else shared_activities == "on"
-    serve(
-        db_path,
-        port,
-        shared,
-        session_id,
-        api_limit,
-        parsed,
-        user_sessions=people,
-        denied=permissions,
-        archive_after_days=archive_after_days,
-    )
+    try:
+        serve(
+            db_path,
+            port,
+            shared,
+            session_id,
+            api_limit,
+            parsed,
+            user_sessions=people,
+            denied=permissions,
+            archive_after_days=archive_after_days,
+        )
+    except CannotServe as error:
+        raise ActivitySyncError(str(error)) from None
 
 
 @org.command("seed")

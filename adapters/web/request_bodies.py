@@ -40,6 +40,7 @@ def _listed(item: str) -> str:
     """A comma-separated list of `item`s (empty items skipped), spaces around them allowed."""
     return f"^ *(?:{item})?(?: *, *(?:{item})?)* *$"
 
+
 # Values the schema promises to accept (the settings parser accepts a few more spellings).
 VALUE_PATTERNS: dict[str, str | None] = {
     "shared_activities": "^(auto|on|off)$",

@@ -6,6 +6,7 @@ refusals; these tests pin what the local org makes it see.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -157,3 +158,33 @@ def test_a_bad_fault_spec_is_refused_at_start_with_the_kinds(tmp_path: Any) -> N
     assert done.returncode == 2
     assert "REQUEST_LIMIT_EXCEEDED" in done.stderr and "DISCONNECT" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_taken_port_or_an_unwritable_db_is_one_sentence_and_leaves_nothing_behind(
+    tmp_path: Any,
+) -> None:
+    """SPEC 4: `org serve` on a busy port, or with a db in a folder that does not exist,
+    exits 1 with one sentence, no traceback, and no db or certificate files made."""
+    command = [sys.executable, "-c", "from adapters.cli.main import main; main()", "org", "serve"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [*command, "--port", str(port), "--db", str(tmp_path / "org.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    nowhere = subprocess.run(
+        [*command, "--db", str(tmp_path / "nowhere" / "org.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    for done in (busy, nowhere):
+        assert done.returncode == 1 and done.stdout == "", done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert f"port {port}" in busy.stderr and "is taken" in busy.stderr
+    assert "cannot start with the db" in nowhere.stderr
+    assert list(tmp_path.iterdir()) == []
