@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from typing import IO
 
 import click
@@ -64,6 +65,14 @@ def org() -> None:
     default=None,
     help="Tasks and Events dated more than N days ago are archived (default: never).",
 )
+@click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the connection as shell exports to this file (owner-only), once ready: "
+    "`. ./org.env` then sets SALESFORCE_INSTANCE_URL, SALESFORCE_SESSION_ID, "
+    "SALESFORCE_CA_BUNDLE.",
+)
 def serve_command(
     port: int,
     db_path: str,
@@ -74,6 +83,7 @@ def serve_command(
     user_sessions: tuple[str, ...],
     denied: tuple[str, ...],
     archive_after_days: int | None,
+    env_file: str | None,
 ) -> None:
     """Serve the org; prints one JSON line {instance_url, session_id, ca_bundle}, logs to stderr."""
     from adapters.local_org.faults import FaultSpecError, parse_faults
@@ -100,9 +110,23 @@ def serve_command(
             user_sessions=people,
             denied=permissions,
             archive_after_days=archive_after_days,
+            on_ready=(lambda ready: write_env_file(env_file, ready)) if env_file else None,
         )
     except CannotServe as error:
         raise ActivitySyncError(str(error)) from None
+
+
+def write_env_file(path: str, ready: dict[str, str]) -> None:
+    """The org's connection as shell exports, readable by its owner only (a session id)."""
+    names = {
+        "SALESFORCE_INSTANCE_URL": ready["instance_url"],
+        "SALESFORCE_SESSION_ID": ready["session_id"],
+        "SALESFORCE_CA_BUNDLE": ready["ca_bundle"],
+    }
+    text = "".join(f"export {name}={shlex.quote(value)}\n" for name, value in names.items())
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 @org.command("seed")

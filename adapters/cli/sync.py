@@ -80,6 +80,7 @@ def sync(
         while True:
             done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
             _report(done.summary, as_json)
+            _warn_if_nobody_matched(done.summary, as_json)
             if done.drift is not None and done.drift.changes and not as_json:
                 counts = ", ".join(f"{n} {kind}" for kind, n in done.drift.counts().items())
                 click.echo(f"the org changed records the engine wrote: {counts} (see `explain`)")
@@ -125,6 +126,19 @@ def _round(
             worker,
             progress=lambda s: progress.update(task, completed=s.activities),
             **round_options,
+        )
+
+
+def _warn_if_nobody_matched(summary: SyncSummary, as_json: bool) -> None:
+    """Activities were synced but nothing was written or refused: no recipient matched."""
+    written = summary.tasks_written + summary.events_written + summary.records_failed
+    if summary.resolved and not written and not as_json:
+        click.echo(
+            f"warning: {summary.resolved} activities were synced but none of their recipients "
+            "matched a Contact or Lead in the org (or all were excluded): check the org's "
+            "people (`activity-sync org seed` for the local org) or see why with "
+            "`activity-sync explain <activity id>`",
+            err=True,
         )
 
 

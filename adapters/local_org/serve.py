@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ def serve(
     user_sessions: list[tuple[str, str]] | None = None,
     denied: frozenset[str] = frozenset(),
     archive_after_days: int | None = None,
+    on_ready: Callable[[dict[str, str]], None] | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT; every request has committed by the time it was answered.
     A port that is taken or a db that cannot be made is CannotServe, and nothing this call
@@ -92,6 +94,8 @@ def serve(
     }
     sys.stdout.write(json.dumps(announce) + "\n")
     sys.stdout.flush()
+    if on_ready is not None:
+        on_ready(announce)
     logging.getLogger("local_org").info(
         "serving %s (db %s, shared activities %s, api limit %s, faults %r, people %s, "
         "denied %s, archive after %s days)",
