@@ -161,6 +161,9 @@ class EmailActivity(Aggregate):
         # re-formed batch waits to be re-written: that write updates, so it sends no
         # create-only field (TaskSubtype).
         self.in_org: set[str] = set()
+        # The people each key's last write related (TaskWhoIds): the org copy holds them
+        # until the key is written again or deleted, also while a re-formed batch waits.
+        self.people_written: dict[str, tuple[str, ...]] = {}
         self.failed: dict[str, str] = {}  # sync key -> permanent error code
         self.retired: set[str] = set()  # written, to be deleted from the org
         # Retired before any write was recorded: sync key -> sobject. A write that reached the
@@ -188,6 +191,7 @@ class EmailActivity(Aggregate):
             case EmailActivity.TaskCreated():
                 self.written[event.sync_key] = event.salesforce_id
                 self.in_org.add(event.sync_key)
+                self.people_written[event.sync_key] = tuple(event.who_ids)
                 self.observed.pop(event.sync_key, None)  # the org holds what was written
                 self.failed.pop(event.sync_key, None)
                 self.attempts.pop(event.sync_key, None)
@@ -209,6 +213,7 @@ class EmailActivity(Aggregate):
                 self.unconfirmed.pop(event.sync_key, None)
                 self.written.pop(event.sync_key, None)
                 self.in_org.discard(event.sync_key)
+                self.people_written.pop(event.sync_key, None)
 
     def _plan(self, task: TaskData) -> None:
         """A (re)formed batch starts over: not written, failed or retired yet."""
@@ -256,6 +261,10 @@ class EmailActivity(Aggregate):
             for key, task in self.batches.items()
             if key not in self.written and key not in self.failed
         ]
+
+    def holds_others(self, sync_key: str) -> bool:
+        """The org copy of this key was last written with people besides its primary."""
+        return len(self.people_written.get(sync_key, ())) > 1
 
     def pending_deletes(self) -> list[tuple[str, str]]:
         """(sync key, Salesforce id) of retired records still to delete from the org."""

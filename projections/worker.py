@@ -12,7 +12,7 @@ import random
 import socket
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -252,7 +252,7 @@ class SyncWorker:
         self, activities: list[EmailActivity], settings: Settings, summary: SyncSummary
     ) -> tuple[int, int]:
         self._follow_people(activities, settings)
-        written, failed, refused = self._write(activities, summary)
+        written, failed, refused = self._write(activities, settings, summary)
         if refused:
             settings = self.tracker.current(force=True)  # R17/R18: read the org again now
             if not settings.shared_in_effect:
@@ -265,7 +265,7 @@ class SyncWorker:
                     )
                 summary.replanned += len(refused)
                 self.app.save(*refused)  # the new decisions, before writing them
-                more_written, more_failed, _ = self._write(refused, summary)
+                more_written, more_failed, _ = self._write(refused, settings, summary)
                 written, failed = written + more_written, failed + more_failed
             else:
                 failed += self._fail_refused(refused, summary)
@@ -292,20 +292,22 @@ class SyncWorker:
             self.app.save(*changed)  # the new decisions, before anything is written (R20)
 
     def _write(
-        self, activities: list[EmailActivity], summary: SyncSummary
+        self, activities: list[EmailActivity], settings: Settings, summary: SyncSummary
     ) -> tuple[int, int, list[EmailActivity]]:
         work = [(a, t) for a in activities for t in a.pending_writes()]
         if not work:
             return 0, 0, []
         existing = {key for a in activities for key in a.in_org}
+        org_shares = settings.org_shared_activities is not False
+        sent = [as_sent(activity, task, org_shares) for activity, task in work]
         try:
-            outcomes = self.writer.write([task for _, task in work], existing)
+            outcomes = self.writer.write(sent, existing)
         except PermanentSyncError as error:
-            outcomes = [self._as_outcome(task, error) for _, task in work]
+            outcomes = [self._as_outcome(task, error) for task in sent]
         self.after_write(outcomes)
         written = failed = 0
         refused: dict[object, EmailActivity] = {}
-        for (activity, task), outcome in zip(work, outcomes, strict=True):
+        for (activity, task), shown, outcome in zip(work, sent, outcomes, strict=True):
             attempt = activity.attempts.get(task.sync_key, 0) + 1
             if outcome.ok and outcome.salesforce_id:
                 activity.record_write(task, outcome.salesforce_id, outcome.created, attempt)
@@ -314,7 +316,7 @@ class SyncWorker:
                     summary.events_written += 1
                 else:
                     summary.tasks_written += 1
-            elif outcome.shared_refused and task.shared:
+            elif outcome.shared_refused and shown.shared:
                 refused[activity.id] = activity
             else:
                 code = outcome.code or "UNKNOWN_ERROR"
@@ -408,3 +410,18 @@ class SyncWorker:
 
 
 __all__ = ["Directory", "SyncSummary", "SyncWorker", "WorkerOptions"]
+
+
+def as_sent(activity: EmailActivity, task: PlannedTask, org_shares: bool) -> PlannedTask:
+    """The record as the writer sends it. An individual Task whose org copy was last written
+    with other people (a shared Task that replay keeps under this key, R19) goes as a shared
+    batch of one, so its TaskWhoIds unrelate them; an org without shared activities holds no
+    such people (R18), and refuses TaskWhoIds."""
+    if (
+        org_shares
+        and not task.shared
+        and task.sobject == "Task"
+        and activity.holds_others(task.sync_key)
+    ):
+        return replace(task, shared=True)
+    return task

@@ -106,13 +106,21 @@ def adoptable(
 ) -> bool:
     """May the new Task keep this existing Task (and its Salesforce id)?
 
-    Same object, same primary, same WhatId, and the existing Task holds no one the new Task
-    does not want: the support-disabled shared Task that kept only its primary becomes that
-    primary's individual Task; an individual Task becomes the shared Task of its primary.
+    Same object, same primary, same WhatId, and either the existing Task holds no one the
+    new Task does not want (the support-disabled shared Task that kept only its primary
+    becomes that primary's individual Task; an individual Task becomes the shared Task of
+    its primary), or both are shared Tasks: the new one sends its whole people list, so
+    the others are unrelated, as they would be under the Task's own key. That is the case
+    of a shared Task kept under an earlier key (an individual Task folded into it) when a
+    secondary is excluded or the batches change: without it the Task would be deleted and
+    created again, which it is not when it never changed keys.
     """
     return (
         candidate.sobject == recorded.get("sobject")
         and same_id(candidate.who_id, recorded.get("who_id"))
         and same_id(candidate.what_id, recorded.get("what_id"))
-        and id_set(held_people) <= id_set(candidate.who_ids)
+        and (
+            id_set(held_people) <= id_set(candidate.who_ids)
+            or (candidate.shared and bool(recorded.get("shared")))
+        )
     )

@@ -42,6 +42,7 @@ class FakeOrg(DirectoryLookup, TaskWriter, OrgProbe):
     lookups: list[list[str]] = field(default_factory=list)
     write_batches: list[int] = field(default_factory=list)
     told_existing: list[set[str]] = field(default_factory=list)  # keys the worker said exist
+    sent: list[PlannedTask] = field(default_factory=list)  # every record as the writer got it
 
     def _call(self) -> None:
         if self.budget is not None and self.calls_made >= self.budget:
@@ -75,6 +76,7 @@ class FakeOrg(DirectoryLookup, TaskWriter, OrgProbe):
         self._call()
         self.write_batches.append(len(tasks))
         self.told_existing.append(set(existing))
+        self.sent.extend(tasks)
         return [self._write_one(task) for task in tasks]
 
     def _write_one(self, task: PlannedTask) -> WriteOutcome:

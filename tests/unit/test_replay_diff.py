@@ -6,10 +6,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain.activity import EmailActivity
-from domain.model import Activity, ContactFact, Directory
+from domain.model import Activity, ContactFact, Directory, PlannedTask
 from domain.planner import plan_activity
 from domain.settings import Settings
 from projections.ports import OrgRecord
+from projections.replan import record_plan
 from replay.diff import diff_activity, plain, with_adoptions
 from replay.drift import canonical_id, edited_reason, same_id
 from replay.plan_entries import ActivityDiff
@@ -202,3 +203,30 @@ def test_a_task_left_with_only_its_primary_while_sharing_is_on_is_a_persons_deci
     )
 
     assert "005PAT" in edited_reason(stamped, task, WRITTEN_AT)
+
+
+def folded(n: int) -> tuple[EmailActivity, str]:
+    """Individual Tasks written, then folded into one shared Task kept under the primary's
+    individual key (R6, R19: enabled after individual syncing), written with its people."""
+    aggregate = planned(n, replace(SHARED, shared_activities="off"))
+    fold = diff(aggregate, replace(SHARED, version=2), org_of(aggregate))
+    plan = plan_activity(aggregate.model, Directory.from_dict(aggregate.directory), SHARED)
+    ((_, kept),) = fold.adopted.items()
+    changes = record_plan(aggregate, with_adoptions(plan, fold.adopted), replace(SHARED, version=2))
+    for key in changes.formed:
+        aggregate.record_write(PlannedTask.from_dict(aggregate.batches[key]), "00TKEPT", False, 1)
+    return aggregate, kept
+
+
+def test_a_secondary_excluded_from_a_shared_task_kept_under_an_earlier_key_is_unrelated():
+    """R4, R19 (issue 15): the shared Task folded from the primary's own Task is kept, and
+    the excluded secondary only unrelated, as without the fold; not deleted and re-created."""
+    aggregate, kept = folded(3)
+    excluded = replace(SHARED, excluded=("p1@acme.example",), version=3)
+
+    found = diff(aggregate, excluded, org_of(aggregate))
+
+    assert found.adopted and list(found.adopted.values()) == [kept]
+    assert kinds(found) == ["adopt", "unrelate"]
+    (unrelate,) = [i for i in found.items if i.kind == "unrelate"]
+    assert unrelate.who_ids == (f"003{1:015d}",)

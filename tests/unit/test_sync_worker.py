@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sync_fakes import FakeOrg, sent
 
@@ -196,3 +198,35 @@ def test_a_batch_formed_again_for_a_written_task_is_written_as_an_update(store):
     app.save(activity)
     make_worker(store, org).run()
     assert org.told_existing[-1] == {key}
+
+
+@pytest.mark.parametrize("org_shares", [True, False])
+def test_an_individual_task_kept_in_a_shared_one_is_sent_with_its_people_to_unrelate_others(
+    store, org_shares
+):
+    """R19: replay keeps a shared Task under a key that becomes the primary's individual Task
+    again (the engine's switch off after a fold). The individual Task goes as a shared batch
+    of one, so its TaskWhoIds unrelate the others; never in an org without shared activities
+    (it refuses TaskWhoIds, and support's disable already dropped the people, R18)."""
+    org = org_with(3)
+    app, _ = store
+    app.record_activities([sent("m1", *(f"c{i}@acme.example" for i in range(3)))])
+    make_worker(store, org).run()
+    activity = app.activity("m1")
+    (key,) = activity.written
+    shared = activity.planned()[0]
+    own = replace(shared, who_ids=(shared.who_id,), shared=False, batch_count=1)
+    activity.form_batch(own, app.settings().version, "replay-1")
+    app.save(activity)
+    org.shared_enabled = org_shares
+
+    make_worker(store, org).run()
+
+    assert org.sent[-1].sync_key == key and org.sent[-1].shared is org_shares
+    assert org.records[key]["who_ids"] == [shared.who_id]
+    activity = app.activity("m1")
+    assert activity.is_settled and not activity.holds_others(key)
+    activity.form_batch(own, app.settings().version, "replay-2")
+    app.save(activity)
+    make_worker(store, org).run()
+    assert org.sent[-1].shared is False  # written alone since: nobody else to unrelate
