@@ -85,6 +85,7 @@ class ReplayMachine(RuleBasedStateMachine):
         super().__init__()
         if self.org.shared_activities is not True:
             self.org.restart(shared_activities=True)  # a previous example disabled it
+        self.org.set_usage(0)  # a long hunt would spend the org's daily API limit (R25)
         self.scene = Scene(self.org, self.folders.mktemp("replay"))
         seed_acme(self.scene)
         self.engine = self._build()
