@@ -15,8 +15,9 @@ from typing import Any
 
 from domain.activity import EmailActivity
 from domain.model import Plan, PlannedTask
+from domain.salesforce_ids import canonical_id
 from projections.ports import OrgRecord
-from replay.drift import DEFAULT_SKEW, adoptable, canonical_id, edited_reason, id_set, same_id
+from replay.drift import DEFAULT_SKEW, adoptable, edited_reason, id_set, same_id
 from replay.plan_entries import ActivityDiff, Item
 
 _SHAPE = ("who_ids", "who_id", "what_id")

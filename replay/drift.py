@@ -11,23 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.model import PlannedTask
+from domain.salesforce_ids import canonical_id
 from projections.ports import OrgRecord
 
 DEFAULT_SKEW = timedelta(seconds=5)
-
-
-_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-
-
-def canonical_id(value: str) -> str:
-    """The 18-character form of a Salesforce id (15-character ids get their checksum)."""
-    if len(value) != 15 or not value.isalnum():
-        return value
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << n for n, ch in enumerate(value[start : start + 5]) if "A" <= ch <= "Z")
-        suffix += _SUFFIX[bits]
-    return value + suffix
 
 
 def same_id(left: str | None, right: str | None) -> bool:

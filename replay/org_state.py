@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from domain.salesforce_ids import canonical_id
 from projections.ports import OrgRecord
-from replay.drift import canonical_id
 from replay.stream import Loaded
 
 OrgReader = Callable[[Sequence[str], str], list[OrgRecord]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from adapters.views.tables import (
     tasks,
     tracking_metadata,
 )
+from domain.salesforce_ids import case_safe_id
 from projections.audit_view import FAILED, REJECTED_LINES, WRITTEN
 from projections.stats import StatsFacts
 
@@ -72,33 +72,6 @@ def _by_salesforce_id(conn: Connection, ident: str) -> Located | None:
         if row.salesforce_id[:15] == ident[:15]:
             return Located("salesforce_id", UUID(row.activity_uuid), row.sync_key)
     return None
-
-
-def case_safe_id(ident: str) -> str | None:
-    """An 18-character Salesforce id in its own letter case, whatever case it was typed in,
-    as Salesforce reads it: the last three characters say which of the first fifteen are
-    capitals. None when they do not (not such an id)."""
-    suffix = ident[15:].upper()
-    chars = list(ident[:15])
-    for chunk, code in enumerate(suffix):
-        bits = _CASE_SUFFIX.find(code)
-        if bits < 0:
-            return None
-        for n in range(5):
-            at = chunk * 5 + n
-            chars[at] = chars[at].upper() if bits >> n & 1 else chars[at].lower()
-    restored = "".join(chars)
-    return restored + suffix if _case_suffix(restored) == suffix else None
-
-
-def _case_suffix(id15: str) -> str:
-    return "".join(
-        _CASE_SUFFIX[sum(1 << n for n, ch in enumerate(id15[start : start + 5]) if ch.isupper())]
-        for start in (0, 5, 10)
-    )
-
-
-_CASE_SUFFIX = string.ascii_uppercase + "012345"
 
 
 def _is_uuid(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import uuid
 from collections import Counter
@@ -214,3 +215,38 @@ def _with_people(row: dict[str, Any]) -> dict[str, Any]:
 
 def _is_ref(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("@") and not value.startswith("@@")
+
+
+def run_machine(
+    machine: Any, examples: int, steps: int, figures: dict[str, int], label: str
+) -> None:
+    """Run a hypothesis state machine; print its figures and write them where
+    RELIABILITY_FIGURES says (a long hunt keeps them)."""
+    from hypothesis import HealthCheck, settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    told = ", ".join(f"{k} {v}" for k, v in sorted(figures.items()))
+    Path(os.environ.get("RELIABILITY_FIGURES", os.devnull)).write_text(told + "\n")
+    print(f"\n{label}: {told}")
+
+
+class Folders:
+    """`mktemp` for a machine driven by hand (pytest's factory wants a unique basename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.made = root, 0
+
+    def mktemp(self, name: str) -> Path:
+        self.made += 1
+        path = self.root / f"{name}{self.made}"
+        path.mkdir()
+        return path

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from engine_machine import FIGURES, EngineMachine
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis import settings
+from reliability_support import Folders, run_machine
 
 from adapters.local_org.launcher import LocalOrg, start_local_org
 
@@ -40,34 +40,10 @@ def test_the_engine_never_loses_or_duplicates_a_task_whatever_happens(
     pending dropped, and once caught up the org equals the planner's answer for the history."""
     EngineMachine.org = machine_org
     EngineMachine.folders = tmp_path_factory
-    run_state_machine_as_test(
-        EngineMachine,
-        settings=settings(
-            max_examples=examples(),
-            stateful_step_count=12,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
-    figures = ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.items()))
-    Path(os.environ.get("RELIABILITY_FIGURES", os.devnull)).write_text(figures + "\n")
-    print(f"\nstate machine: {figures}")
+    run_machine(EngineMachine, examples(), 12, FIGURES, "state machine")
 
 
 # Runs the machine found, kept as fixed examples ------------------------------------------
-
-
-class _Folders:
-    """`mktemp` for a machine driven by hand (pytest's factory wants a unique basename)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root, self.made = root, 0
-
-    def mktemp(self, name: str) -> Path:
-        self.made += 1
-        path = self.root / f"{name}{self.made}"
-        path.mkdir()
-        return path
 
 
 def _check(machine: EngineMachine) -> None:
@@ -79,7 +55,7 @@ def _check(machine: EngineMachine) -> None:
 @pytest.fixture
 def machine(machine_org: LocalOrg, tmp_path: Path) -> Iterator[EngineMachine]:
     EngineMachine.org = machine_org
-    EngineMachine.folders = _Folders(tmp_path)  # type: ignore[assignment]
+    EngineMachine.folders = Folders(tmp_path)  # type: ignore[assignment]
     driven = EngineMachine()
     yield driven
     driven.teardown()

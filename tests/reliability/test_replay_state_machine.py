@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis import settings
+from reliability_support import Folders, run_machine
 from replay_machine import FIGURES, ReplayMachine
 
 from adapters.local_org.launcher import LocalOrg, start_local_org
@@ -41,40 +41,16 @@ def test_replay_leaves_the_org_as_a_fresh_engine_would_whatever_led_here(
     Task a surviving key names is replaced, and a second plan is empty."""
     ReplayMachine.org = replay_org
     ReplayMachine.folders = tmp_path_factory
-    run_state_machine_as_test(
-        ReplayMachine,
-        settings=settings(
-            max_examples=examples(),
-            stateful_step_count=10,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
-    figures = ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.items()))
-    Path(os.environ.get("RELIABILITY_FIGURES", os.devnull)).write_text(figures + "\n")
-    print(f"\nreplay machine: {figures}")
+    run_machine(ReplayMachine, examples(), 10, FIGURES, "replay machine")
 
 
 # Runs the machine found, kept as fixed examples ------------------------------------------
 
 
-class _Folders:
-    """`mktemp` for a machine driven by hand (pytest's factory wants a unique basename)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root, self.made = root, 0
-
-    def mktemp(self, name: str) -> Path:
-        self.made += 1
-        path = self.root / f"{name}{self.made}"
-        path.mkdir()
-        return path
-
-
 @pytest.fixture
 def machine(replay_org: LocalOrg, tmp_path: Path) -> Iterator[ReplayMachine]:
     ReplayMachine.org = replay_org
-    ReplayMachine.folders = _Folders(tmp_path)  # type: ignore[assignment]
+    ReplayMachine.folders = Folders(tmp_path)  # type: ignore[assignment]
     driven = ReplayMachine()
     yield driven
     driven.teardown()

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, PlannedTask
 from domain.planner import plan_activity
+from domain.salesforce_ids import canonical_id
 from domain.settings import Settings
 from projections.ports import OrgRecord
 from projections.replan import record_plan
 from replay.diff import diff_activity, plain, with_adoptions
-from replay.drift import canonical_id, edited_reason, same_id
+from replay.drift import edited_reason, same_id
 from replay.plan_entries import ActivityDiff
 
 SHARED = Settings(shared_activities="on")
