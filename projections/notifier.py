@@ -32,8 +32,6 @@ from projections.application import ActivitySyncApp
 from projections.ports import NoticeQueue, NoticeSender
 from projections.rule_facts import notice_body, task_facts
 
-TASK_CREATED = EmailActivity.TaskCreated.TOPIC
-
 
 @dataclass
 class NotifierOptions:

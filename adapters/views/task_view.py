@@ -36,8 +36,6 @@ VIEW_NAME = "audit"
 _KEYS = {name: [c.name for c in table.primary_key.columns] for name, table in TABLES.items()}
 _mappers: weakref.WeakKeyDictionary[ActivitySyncApp, Mapper[Any]] = weakref.WeakKeyDictionary()
 
-CatchUp = Progress  # what one catch-up did (processed, position, seconds, rate)
-
 
 def view_engine(store_url: str | None) -> Engine:
     """The (per-process) engine on the database of the event store named by `store_url`."""
