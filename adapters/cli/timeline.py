@@ -35,7 +35,7 @@ def timeline(config: Config, email: str, as_json: bool, external_id_field: str) 
     address = email.strip()
     if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
         raise BadInput(f"not an email address: {email!r}")
-    with config.runtime(external_id_field=external_id_field) as runtime:
+    with config.runtime(external_id_field=external_id_field, create=False) as runtime:
         entries = runtime.gateway().timeline(address)
     if as_json:
         document = {"email": address, "records": [as_dict(e) for e in entries]}
