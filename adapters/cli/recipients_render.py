@@ -26,34 +26,38 @@ NUMBERS = (
 WITHOUT_EVENTS = tuple(c for c in NUMBERS if c[0] != "events")
 SHORT = (("activities", "Acts"), ("tasks", "Tasks"), ("unmatched", "Unm."), ("failures", "Fail"))
 LAYOUTS = (NUMBERS, WITHOUT_EVENTS, SHORT)
+LOGGED = ("contact", "lead")
 
 
 def print_recipients(out: Console, doc: dict[str, Any]) -> None:
     """Recipients by outcome, the unmatched candidates, and the senders table."""
     counts = doc.get("recipients") or {}
-    out.print(
-        "Recipients: " + ", ".join(f"{escape(o)} {n}" for o, n in counts.items()) + _why(counts)
-    )
+    logged = {o: n for o, n in counts.items() if o in LOGGED}
+    missed = {o: n for o, n in counts.items() if o not in LOGGED}
+    _say(out, f"Recipients: {sum(logged.values())} logged ({_listed(logged)}),")
+    _say(out, f"  {sum(missed.values())} not logged ({_listed(missed)})")
     _candidates(out, doc)
     _senders(out, doc.get("senders") or [])
 
 
-def _why(counts: dict[str, int]) -> str:
-    missed = sum(n for o, n in counts.items() if o not in ("contact", "lead"))
-    return f" ({missed} not logged)" if missed else ""
+def _say(out: Console, text: str) -> None:
+    """A line wrapped (and a long address folded) at the terminal's width."""
+    out.print(text, soft_wrap=False, overflow="fold")
+
+
+def _listed(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {escape(o)}" for o, n in counts.items())
 
 
 def _candidates(out: Console, doc: dict[str, Any]) -> None:
     addresses, domains = doc.get("top_unmatched_addresses"), doc.get("top_unmatched_domains")
     if not addresses:
         return
-    out.print("Candidates for new Contacts or Leads (unmatched, most seen first):")
-    shown = ", ".join(f"{escape(d['domain'])} {d['count']}" for d in domains or ())
-    out.print(f"  domains: {shown}", overflow="fold")
+    _say(out, "Candidates for new Contacts or Leads (unmatched, most seen first):")
+    _say(out, "  domains: " + ", ".join(f"{escape(d['domain'])} {d['count']}" for d in domains))
     for u in addresses:
-        seen = f"{u['count']}x, last {u['last_seen'] or 'unknown'}"
-        out.print(f"  {escape(u['address'])} · {seen}", overflow="fold")
-    out.print("  All of them: activity-sync export unmatched --csv unmatched.csv")
+        _say(out, f"  {escape(u['address'])} · {u['count']}x, last {u['last_seen'] or 'unknown'}")
+    _say(out, "  All of them: activity-sync export unmatched --csv unmatched.csv")
 
 
 def _senders(out: Console, senders: list[dict[str, Any]]) -> None:
