@@ -21,6 +21,8 @@ READERS = [
     ["settings", "show"],
     ["settings", "history"],
     ["replay", "plan", "--no-org"],
+    ["export", "unmatched"],
+    ["export", "failures", "--csv", "failures.csv"],
 ]
 
 
