@@ -24,8 +24,21 @@ FOLDED = {BCC_SKIPPED: SKIPPED, DUPLICATE: SKIPPED}
 TOP = 10
 
 
-def recipient_rows(activity_uuid: str, recipients: Iterable[RecipientData]) -> list[dict[str, Any]]:
-    """One view row per address of a resolved activity, keyed by its position (R2)."""
+def activity_facts(activity_uuid: str, activity: Mapping[str, Any]) -> dict[str, Any]:
+    """What the view keeps of a recorded activity: its sender's address (R1), time and id."""
+    return {
+        "uuid": activity_uuid,
+        "sender": normalise(str(activity.get("sender") or "")),
+        "occurred_at": activity.get("occurred_at"),
+        "activity_id": activity.get("id"),
+    }
+
+
+def recipient_rows(
+    activity_uuid: str, about: Mapping[str, Any], recipients: Iterable[RecipientData]
+) -> list[dict[str, Any]]:
+    """One view row per address of a resolved activity, keyed by its position (R2), with
+    the activity's sender, time and id (`activity_facts`) beside it."""
     return [
         {
             "activity_uuid": activity_uuid,
@@ -35,6 +48,9 @@ def recipient_rows(activity_uuid: str, recipients: Iterable[RecipientData]) -> l
             "role": r["role"],
             "outcome": r["outcome"],
             "reason": r.get("reason"),
+            "sender": about.get("sender"),
+            "occurred_at": about.get("occurred_at"),
+            "activity_id": about.get("activity_id"),
         }
         for r in recipients
     ]

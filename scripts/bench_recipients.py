@@ -81,7 +81,7 @@ def main() -> None:
         )
         done = recipient_view.catch_up(app, engine)
         print(
-            f"recipients view catch-up: {done.processed:,} resolutions in {done.seconds:.1f} s "
+            f"recipients view catch-up: {done.processed:,} events (Recorded, RecipientsResolved) in {done.seconds:.1f} s "
             f"({done.rate:,.0f}/s)"
         )
         section = recipients_document(app, engine)

@@ -1,7 +1,8 @@
 """Reading the recipients view: outcomes, the top unmatched domains and addresses, each sender.
 
-A handful of GROUP BY queries on the view's tables (indexed by outcome), joined with the
-task view's activities and Tasks for the sender, the time and the records written.
+A handful of GROUP BY queries on the view's own tables (indexed by outcome with domain,
+address or sender); only the records written and failed per sender join the task view's
+Tasks.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, or_, select
 
-from adapters.views.recipient_view import catch_up, recipients
-from adapters.views.tables import activities, task_ids, tasks
+from adapters.views.recipient_view import catch_up, recipients, senders
+from adapters.views.tables import task_ids, tasks
 from domain.model import UNMATCHED
 from projections.application import ActivitySyncApp
 from projections.audit_view import FAILED, WRITTEN
@@ -26,7 +27,6 @@ from projections.recipient_stats import (
     recipients_section,
 )
 
-_JOINED = recipients.join(activities, activities.c.uuid == recipients.c.activity_uuid)
 _UNMATCHED = recipients.c.outcome == UNMATCHED
 
 
@@ -67,8 +67,7 @@ def recipient_facts(engine: Engine, top: int = TOP) -> RecipientFacts:
 def unmatched_addresses(engine: Engine) -> Iterator[Unmatched]:
     """Every unmatched address, most seen first (one ordered read of the view)."""
     query = (
-        select(recipients.c.address, activities.c.occurred_at, activities.c.source_id)
-        .select_from(_JOINED)
+        select(recipients.c.address, recipients.c.occurred_at, recipients.c.activity_id)
         .where(_UNMATCHED)
         .order_by(recipients.c.address)
     )
@@ -83,10 +82,8 @@ def unmatched_addresses(engine: Engine) -> Iterator[Unmatched]:
 def _last_seen(conn: Connection, addresses: Sequence[str]) -> dict[str, tuple[Any, Any]]:
     if not addresses:
         return {}
-    query = (
-        select(recipients.c.address, activities.c.occurred_at, activities.c.source_id)
-        .select_from(_JOINED)
-        .where(_UNMATCHED, recipients.c.address.in_(list(addresses)))
+    query = select(recipients.c.address, recipients.c.occurred_at, recipients.c.activity_id).where(
+        _UNMATCHED, recipients.c.address.in_(list(addresses))
     )
     seen: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for address, at, source_id in conn.execute(query):
@@ -95,23 +92,24 @@ def _last_seen(conn: Connection, addresses: Sequence[str]) -> dict[str, tuple[An
 
 
 def _senders(conn: Connection) -> list[SenderCounts]:
-    """Per sender as given: activities, records in the org, unmatched, records failed."""
-    sender = activities.c.sender
+    """Per sender: activities, records in the org, unmatched recipients, records failed."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, n in conn.execute(select(sender, func.count()).group_by(sender)):
+    by_sender = select(senders.c.sender, func.count()).group_by(senders.c.sender)
+    for name, n in conn.execute(by_sender):
         counts[str(name)]["activities"] = int(n)
+    unmatched = select(recipients.c.sender, func.count()).where(_UNMATCHED)
+    for name, n in conn.execute(unmatched.group_by(recipients.c.sender)):
+        counts[str(name)]["unmatched"] = int(n)
     was_written = tasks.c.sync_key.in_(select(task_ids.c.sync_key))
     in_org = or_(tasks.c.status == WRITTEN, and_(tasks.c.status == FAILED, was_written))
-    by_task = tasks.join(activities, activities.c.uuid == tasks.c.activity_uuid)
+    by_task = tasks.join(senders, senders.c.uuid == tasks.c.activity_uuid)
+    sender = senders.c.sender
     written = select(sender, tasks.c.sobject, func.count()).select_from(by_task).where(in_org)
     for name, sobject, n in conn.execute(written.group_by(sender, tasks.c.sobject)):
         counts[str(name)]["events" if sobject == "Event" else "tasks"] = int(n)
     failed = select(sender, func.count()).select_from(by_task).where(tasks.c.status == FAILED)
     for name, n in conn.execute(failed.group_by(sender)):
         counts[str(name)]["failures"] = int(n)
-    unmatched = select(sender, func.count()).select_from(_JOINED).where(_UNMATCHED)
-    for name, n in conn.execute(unmatched.group_by(sender)):
-        counts[str(name)]["unmatched"] = int(n)
     return [SenderCounts(name, **values) for name, values in counts.items()]
 
 
