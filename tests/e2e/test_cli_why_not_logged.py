@@ -179,3 +179,14 @@ def test_export_refuses_a_store_that_does_not_exist(tmp_path: Path, synced: Sync
     assert result.returncode == 1 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "no store" in result.stderr
     assert not missing.exists()
+
+
+def test_views_rebuild_gives_the_same_recipient_counts(synced: Synced) -> None:
+    """R23: the recipients view is dropped and rebuilt from the log with the task view."""
+    keys = ("recipients", "top_unmatched_domains", "top_unmatched_addresses", "senders")
+    before = json.loads(synced.run("stats", "--json").stdout)
+    rebuilt = synced.run("views", "rebuild")
+    after = json.loads(synced.run("stats", "--json").stdout)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
