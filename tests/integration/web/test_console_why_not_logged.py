@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import pytest
 from console_support import Running, activity, running_console, sign_in, with_fresh_client
 
+from adapters.views import address_index
+
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
@@ -104,3 +106,5 @@ def test_the_webhook_takes_display_name_addresses(shared: Running) -> None:
     stored = running.console.app.activity("hook-display")
     assert stored is not None and stored.activity["sender"] == "Rep One <rep@ourco.example>"
     assert stored.activity["to"][0] == '"Lee, Ana" <p01@acme.example>'
+    found = address_index.search(running.console.app, running.console.views, "NOBODY@newco.example")
+    assert [(m["activity_id"], m["roles"]) for m in found] == [("hook-display", ["to"])]
