@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.cli.recipients_render import print_recipients
 from projections.explain.sentences import people
 from projections.explain.writes import grouped_relations
 
@@ -162,6 +163,7 @@ def print_stats(doc: dict[str, Any]) -> None:
     codes = ", ".join(f"{c} {v['events']}" for c, v in f["by_code"].items()) or "none"
     out.print(f"Failed records: {f['records_failed']} · refusals by code: {escape(codes)}")
     out.print(f"Rejected input lines: {doc['rejected_lines']}")
+    print_recipients(out, doc)
     api = doc["api"]
     per = api["calls_per_email"] if api["calls_per_email"] is not None else "n/a"
     out.print(

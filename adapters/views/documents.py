@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from adapters.views.queries import find, stats_facts
+from adapters.views.recipient_queries import recipients_document
 from adapters.views.task_view import catch_up
 from domain.errors import NotFound
 from domain.settings import SETTABLE, SETTINGS_ID, OrgSettings, Settings
@@ -57,7 +58,8 @@ def explain_document(
 def stats_for(app: ActivitySyncApp, engine: Engine) -> dict[str, Any]:
     """Catch the view up and count (R23)."""
     done = catch_up(app, engine)
-    return stats_document(stats_facts(engine), app.settings().api_budget_percent, done.position)
+    document = stats_document(stats_facts(engine), app.settings().api_budget_percent, done.position)
+    return document | recipients_document(app, engine)  # why wasn't it logged
 
 
 def history_rows(events: Iterable[Any]) -> list[dict[str, Any]]:

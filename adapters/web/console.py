@@ -16,6 +16,7 @@ from adapters.views.documents import history_rows, show_document, stats_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
 from adapters.web.config import ConsoleConfig
+from adapters.web.recipients import health_part
 from adapters.web.replays import PlanStore
 from adapters.web.security import Keys
 from projections.application import ActivitySyncApp
@@ -125,6 +126,7 @@ def health_document(console: Console) -> dict[str, Any]:
         "settings_version": settings["version"],
         "worker": worker,
         "webhook_enabled": console.config.webhook_secret is not None,
+        "why_not_logged": health_part(stats),
     }
 
 

@@ -24,6 +24,8 @@ READERS = [
     ["timeline", "ana.lee@acme.example"],
     ["drift"],
     ["views", "rebuild"],
+    ["export", "unmatched"],
+    ["export", "failures", "--csv", "failures.csv"],
 ]
 WRITERS = [
     ["ingest", "-"],

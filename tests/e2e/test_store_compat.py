@@ -53,7 +53,52 @@ def _stats_since(document: dict[str, Any]) -> dict[str, Any]:
     by_kind = dict.fromkeys([*kinds, "archived"], 0)
     # R24: the calls of activities synced again count apart; the old store recorded none.
     api = {**document["api"], "resync": {"activities": 0, "calls": 0}}
-    return {**document, "api": api, "org_changes": {"total": 0, "by_kind": by_kind}}
+    document = {**document, "api": api, "org_changes": {"total": 0, "by_kind": by_kind}}
+    return {**document, **_recipients_since()}
+
+
+def _recipients_since() -> dict[str, Any]:
+    # R23: why addresses were not logged, counted from the recipients view the old store
+    # rebuilds from its log (activities.jsonl: compat-3 has the one unmatched address).
+    unknown = "someone@unknown.example"
+    return {
+        "recipients": {
+            "contact": 7,
+            "lead": 1,
+            "unmatched": 1,
+            "excluded": 2,
+            "invalid": 1,
+            "skipped": 0,
+        },
+        "top_unmatched_domains": [{"domain": "unknown.example", "count": 1}],
+        "top_unmatched_addresses": [
+            {
+                "address": unknown,
+                "domain": "unknown.example",
+                "count": 1,
+                "last_seen": "2026-11-24T11:00:00-05:00",
+                "sample_activity": "<compat-3@northwind.example>/sent",
+            }
+        ],
+        "senders": [
+            {
+                "sender": "ana.lima@northwind.example",
+                "activities": 3,
+                "tasks": 2,
+                "events": 0,
+                "unmatched": 0,
+                "failures": 1,
+            },
+            {
+                "sender": "ben.okafor@northwind.example",
+                "activities": 2,
+                "tasks": 2,
+                "events": 0,
+                "unmatched": 1,
+                "failures": 0,
+            },
+        ],
+    }
 
 
 def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
