@@ -26,7 +26,9 @@ def _echo_json(document: Any) -> None:
 def explain_command(config: Config, ident: str, as_json: bool) -> None:
     """Why a Task looks like it does: ID is a Salesforce Task/Event id, a sync key or an activity id."""
     with config.reader() as runtime:
-        document = explain_document(runtime.app, runtime.views, ident)
+        document = explain_document(
+            runtime.app, runtime.views, ident, instance_url=runtime.salesforce_url
+        )
     if as_json:
         _echo_json(document)
     else:

@@ -97,7 +97,9 @@ def search(
 @router.get("/explain/{ident:path}", tags=["explain"], responses=MISSING)
 def explain(console: ConsoleDep, ident: str) -> dict[str, Any]:
     """Exactly the document of `activity-sync explain ID --json` (R21, docs/explain-schema.json)."""
-    return explain_document(console.app, console.views, ident)
+    return explain_document(
+        console.app, console.views, ident, instance_url=console.runtime.salesforce_url
+    )
 
 
 @router.get("/rejected", tags=["failures"])

@@ -115,7 +115,9 @@ def explain_page(request: Request, q: str = "") -> HTMLResponse:
         context["matches"] = address_index.search(console.app, console.views, query)
     elif query:
         try:
-            doc = explain_document(console.app, console.views, query)
+            doc = explain_document(
+                console.app, console.views, query, instance_url=console.runtime.salesforce_url
+            )
             context["doc"] = doc
             context["timelines"] = {t["sync_key"]: story.timeline(t) for t in doc["tasks"]}
             context["outcomes"] = Counter(r["outcome"] for r in doc["recipients"]).most_common()
