@@ -9,6 +9,7 @@ import orjson
 
 from adapters.cli.audit_render import print_explain, print_rebuild, print_stats
 from adapters.cli.config import Config
+from adapters.views import record_names
 from adapters.views.documents import explain_document, stats_for
 from adapters.views.task_view import rebuild
 
@@ -57,9 +58,10 @@ def views_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what the rebuild did as JSON.")
 @click.pass_obj
 def rebuild_command(config: Config, as_json: bool) -> None:
-    """Drop the task view and rebuild it from the whole event log."""
+    """Drop the task view (and its names index) and rebuild it from the whole event log."""
     with config.reader() as runtime:
         done = rebuild(runtime.app, runtime.views)
+        record_names.rebuild(runtime.app, runtime.views)
     document = {
         "processed": done.processed,
         "position": done.position,

@@ -55,7 +55,10 @@ def failures_page(
 ) -> HTMLResponse:
     console = _console(request)
     catch_up(console.app, console.views)
-    total, rows = queries.failures(console.views, code or None, SHOWN_FAILURES, 0)
+    instance = console.runtime.salesforce_url
+    total, rows = queries.named_failures(
+        console.app, console.views, instance, code or None, SHOWN_FAILURES, 0
+    )
     codes = queries.failure_codes(console.views)
     return render(
         request,

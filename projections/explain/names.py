@@ -1,9 +1,7 @@
 """The names beside explain's ids: what the lookup read from the org with the people (R21).
 
-Every name comes from the directory stored in RecipientsResolved, read by the same queries
-that matched the people (docs/audit.md, Names): a Contact's or Lead's name beside its
-address, an Account's and an Opportunity's by id, the sender's User by address. An id the
-directory does not name (a record of another activity, a person merged in later) has none.
+Every name comes from the directory stored in RecipientsResolved (`projections.record_names`).
+An id that directory does not name (a person merged in later, say) has none.
 """
 
 from __future__ import annotations
@@ -11,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from projections.record_names import named_records
 
 
 @dataclass(frozen=True)
@@ -21,21 +21,7 @@ class Names:
 
     @classmethod
     def of(cls, directory: Mapping[str, Any]) -> Names:
-        found: dict[str, str] = {}
-        for key in ("contacts_by_email", "leads_by_email"):
-            for facts in (directory.get(key) or {}).values():
-                found.update({f["id"]: f["name"] for f in facts if f.get("name")})
-        for key in ("opportunities_by_account", "roles_by_contact"):
-            for facts in (directory.get(key) or {}).values():
-                for fact in facts:
-                    if fact.get("name"):
-                        found.setdefault(fact["id"], fact["name"])
-        found.update({k: v for k, v in (directory.get("account_names") or {}).items() if v})
-        users = directory.get("users_by_email") or {}
-        for address, name in (directory.get("user_names") or {}).items():
-            if users.get(address) and name:
-                found[users[address]] = name
-        return cls(found)
+        return cls({record.record_id: record.name for record in named_records(directory)})
 
     def of_id(self, record_id: str | None) -> str | None:
         """The name of this record, when the directory read one."""
