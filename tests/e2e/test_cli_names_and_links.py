@@ -4,6 +4,7 @@ local org as an admin runs them (R21, R22)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -94,4 +95,30 @@ def test_timeline_json_links_each_record_its_person_and_what(
 def run_with(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(EXECUTABLE), *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_views_rebuild_reads_the_names_again_from_the_log(
+    shared_org: LocalOrg, tmp_path: Path
+) -> None:
+    """R21: the names index is a view: emptied, `views rebuild` fills it from the events."""
+    case = _case(shared_org, tmp_path, "rebuilt")
+    database = case.store.removeprefix("sqlite:///")
+    query = "SELECT name, address FROM view_record_names WHERE address LIKE 'rebuilt%'"
+    run(case, "views", "rebuild")  # the index exists and holds the names
+    with sqlite3.connect(database) as connection:
+        before = sorted(connection.execute(query))
+        connection.execute("DELETE FROM view_record_names")
+    connection.close()
+
+    rebuilt = run(case, "views", "rebuild")
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    with sqlite3.connect(database) as connection:
+        after = sorted(connection.execute(query))
+    connection.close()
+    assert (
+        before
+        == after
+        == [("REBUILT0", "rebuilt0@acme.example"), ("REBUILT1", "rebuilt1@acme.example")]
     )
