@@ -25,7 +25,7 @@ def print_explain(doc: dict[str, Any]) -> None:
     a = doc["activity"]
     out.print(
         f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · {a['occurred_at']} · "
-        f"from {escape(str(a['sender']))} · [bold]{a['status']}[/]"
+        f"from {person(a.get('sender_name'), a['sender'])} · [bold]{a['status']}[/]"
     )
     out.print(
         f"  Subject: {escape(str(a.get('subject') or '(none)'))} · source {escape(a['source'])}"
