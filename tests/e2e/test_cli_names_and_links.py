@@ -8,9 +8,12 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
 from replay_support import EXECUTABLE, Case, new_case, run
 
 from adapters.local_org.launcher import LocalOrg
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "explain-schema.json").read_text())
 
 
 def _case(org: LocalOrg, tmp_path: Path, prefix: str) -> Case:
@@ -35,7 +38,9 @@ def test_explain_json_names_and_links_the_task_its_people_and_account(
     explained = run(case, "explain", task["Id"], "--json")
 
     assert explained.returncode == 0, explained.stderr
-    (doc_task,) = json.loads(explained.stdout)["tasks"]
+    document = json.loads(explained.stdout)
+    Draft202012Validator(SCHEMA).validate(document)  # every url key is a documented one
+    (doc_task,) = document["tasks"]
     assert doc_task["url"] == _page(case, "Task", task["Id"])
     people = [(m["name"], m["url"]) for m in doc_task["members"]]
     assert people == [(f"NAMED{n}", _page(case, "Contact", case.contact_ids[n])) for n in range(2)]
