@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
+from adapters.cli.record_names import person
 from adapters.salesforce import TimelineEntry
 from domain.errors import BadInput
 from domain.record_links import record_url
@@ -98,5 +99,4 @@ def print_table(address: str, entries: list[TimelineEntry]) -> None:
 
 def _person(address: str, entries: list[TimelineEntry]) -> str:
     """`Name <address>` when the org named the person (every record's WhoId is them)."""
-    name = next((e.who_name for e in entries if e.who_name), None)
-    return f"{name} <{address}>" if name else address
+    return person(next((e.who_name for e in entries if e.who_name), None), address)

@@ -95,6 +95,8 @@ def test_timeline_json_links_each_record_its_person_and_what(
         _page(case, "Contact", case.contact_ids[0]),
     )
     assert record["what_url"] == _page(case, "Account", case.account_id)
+    shown = run(case, "timeline", "lined0@acme.example")
+    assert "Timeline of LINED0 <lined0@acme.example>" in shown.stdout
 
 
 def run_with(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
