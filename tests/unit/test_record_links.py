@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.cli.record_names import linked, named, person
 from domain.record_links import lightning_base, object_of, record_url
 from projections.explain.links import with_links
 from projections.explain.names import Names
@@ -133,3 +134,16 @@ def test_names_come_from_the_stored_directory_beside_each_address() -> None:
     )
     found = [names.of_id(i) for i in ("003A", "00QL", "006O", "001A", "005U", "003X", None)]
     assert found == ["Ann Archer", "Lee Lane", "Renewal", "Acme", "Rae Rep", None, None]
+
+
+def test_the_terminal_shows_name_then_the_whole_id_and_escapes_names() -> None:
+    """R21: `Name (Id)`, the id alone without a name, and a name is never read as markup."""
+    record_id = "003000000000001AAA"
+    assert named("Ann Archer", record_id) == f"Ann Archer ({record_id})"
+    assert named(None, record_id) == record_id
+    assert named("Ann", None) == "(empty)"
+    assert named("[bold]Ann", record_id).startswith("\\[bold]Ann")
+    assert person("Ann Archer", "ann@a.example") == "Ann Archer <ann@a.example>"
+    assert person(None, "ann@a.example") == "ann@a.example"
+    assert linked(record_id, None) == record_id
+    assert linked(record_id, "https://x/lightning/r/Contact/1/view").startswith("[link=https://x/")
