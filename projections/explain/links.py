@@ -1,9 +1,10 @@
 """The "open in Salesforce" links of an explain document: a `url` beside each record id.
 
 Added after the document is built, because the instance is configuration, not history:
-`url` beside `id`/`salesforce_id` (a recipient's: its Contact or Lead), `account_url` beside `account_id`, `who_url`/`what_url`
-beside `who_id`/`what_id`, `sender_user_url` beside `sender_user_id`. Without an instance
-URL, or for an id of an unknown object, the key is left out (docs/audit.md, Links).
+`url` beside `id`/`salesforce_id` (a recipient's: its Contact or Lead), `account_url` beside
+`account_id`, `who_url`/`what_url` beside `who_id`/`what_id`, `sender_user_url` beside
+`sender_user_id`, `by_url` beside an org change's `by` (the User who made it). Without an
+instance URL, or for an id of an unknown object, the key is left out (docs/audit.md, Links).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def with_links(document: dict[str, Any], instance_url: str | None) -> dict[str, 
         link(task.get("what") or {}, "account_id", "account_url")
         for opportunity in task.get("opportunities_considered") or ():
             link(opportunity, "id", "url", "Opportunity")
+        for change in task.get("org_changes") or ():
+            link(change, "by", "by_url", "User")
     for sibling in document.get("siblings") or ():
         link(sibling, "salesforce_id", "url", sibling.get("sobject"))
         link(sibling, "who_id", "who_url")

@@ -90,6 +90,7 @@ def _document() -> dict[str, object]:
                 "primary": None,
                 "what": {"id": "a01000000000001AAA", "account_id": "001000000000001AAA"},
                 "opportunities_considered": [{"id": "006000000000001AAA"}],
+                "org_changes": [{"kind": "edited", "by": "005000000000002AAA"}, {"by": None}],
             }
         ],
         "siblings": [{"salesforce_id": None, "sobject": "Event", "who_id": "003000000000001AAA"}],
@@ -105,6 +106,8 @@ def test_explain_links_every_record_it_names() -> None:
     assert task["members"][0]["url"] == f"{base}/Contact/003000000000001AAA/view"
     assert task["members"][0]["account_url"] == f"{base}/Account/001000000000001AAA/view"
     assert task["what"]["url"] == f"{base}/Project__c/a01000000000001AAA/view"
+    assert task["org_changes"][0]["by_url"] == f"{base}/User/005000000000002AAA/view"
+    assert "by_url" not in task["org_changes"][1]
     assert task["opportunities_considered"][0]["url"].endswith(
         "/Opportunity/006000000000001AAA/view"
     )

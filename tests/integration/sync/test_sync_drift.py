@@ -91,6 +91,8 @@ def test_a_persons_edit_is_recorded_once_and_explained_with_who_and_which_fields
     (change,) = found["changes"]
     assert change["url"] == f"{pages}/Task/{task['Id']}/view"
     assert change["by_url"] == f"{pages}/User/{pat_id}/view"
+    explained = run(case, "explain", task["Id"], "--json")["tasks"][0]["org_changes"]
+    assert [c["by_url"] for c in explained] == [change["by_url"]]
 
 
 def test_a_deletion_and_an_undelete_are_each_recorded_in_order(case: SyncCase) -> None:
