@@ -13,7 +13,7 @@ from uuid import UUID
 from adapters.notices import queue as notice_queue
 from adapters.store import work_queue
 from adapters.store.followers import Follower
-from adapters.views import address_index, recipient_view, task_view
+from adapters.views import address_index, recipient_view, record_names, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
@@ -43,6 +43,7 @@ FOLLOWERS: tuple[Follower, ...] = (
     notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
     address_index.FOLLOWER,  # Recorded -> the console's search by address
     recipient_view.FOLLOWER,  # RecipientsResolved -> recipients by outcome (stats, exports)
+    record_names.FOLLOWER,  # RecipientsResolved -> the names beside ids (failures, console)
 )
 
 

@@ -9,7 +9,7 @@ import orjson
 
 from adapters.cli.audit_render import print_explain, print_rebuild, print_stats
 from adapters.cli.config import Config
-from adapters.views import recipient_view
+from adapters.views import recipient_view, record_names
 from adapters.views.documents import explain_document, stats_for
 from adapters.views.task_view import rebuild
 
@@ -27,7 +27,9 @@ def _echo_json(document: Any) -> None:
 def explain_command(config: Config, ident: str, as_json: bool) -> None:
     """Why a Task looks like it does: ID is a Salesforce Task/Event id, a sync key or an activity id."""
     with config.reader() as runtime:
-        document = explain_document(runtime.app, runtime.views, ident)
+        document = explain_document(
+            runtime.app, runtime.views, ident, instance_url=runtime.salesforce_url
+        )
     if as_json:
         _echo_json(document)
     else:
@@ -56,10 +58,12 @@ def views_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print what the rebuild did as JSON.")
 @click.pass_obj
 def rebuild_command(config: Config, as_json: bool) -> None:
-    """Drop the task view and the recipients view and rebuild them from the whole event log."""
+    """Drop the task view, the recipients view and the names index and rebuild them from the
+    whole event log."""
     with config.reader() as runtime:
         done = rebuild(runtime.app, runtime.views)
         recipient_view.rebuild(runtime.app, runtime.views)
+        record_names.rebuild(runtime.app, runtime.views)
     document = {
         "processed": done.processed,
         "position": done.position,

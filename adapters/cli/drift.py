@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
+from domain.record_links import record_url
 from projections.org_drift import DriftReport
 
 
@@ -27,22 +28,34 @@ def drift(config: Config, as_json: bool) -> None:
     """
     with config.reader() as runtime:
         report = runtime.check_org()
+        instance = runtime.salesforce_url
     if as_json:
-        click.echo(orjson.dumps(document(report)).decode())
+        click.echo(orjson.dumps(document(report, instance)).decode())
         return
     print_report(report, Console())
 
 
-def document(report: DriftReport) -> dict[str, Any]:
+def document(report: DriftReport, instance_url: str | None = None) -> dict[str, Any]:
     return {
         "since": report.since,
         "until": report.until,
         "records_read": report.records_read,
         "api_calls": report.api_calls,
         "counts": report.counts(),
-        "changes": report.changes,
-        "people": report.people,
+        "changes": [
+            _linked(c, instance_url, salesforce_id="url", by="by_url") for c in report.changes
+        ],
+        "people": [
+            _linked(p, instance_url, person_id="url", now_id="now_url") for p in report.people
+        ],
     }
+
+
+def _linked(entry: dict[str, Any], instance_url: str | None, **keys: str) -> dict[str, Any]:
+    """The entry with a Lightning link beside each id named in `keys` (id key -> link key);
+    left out when none can be made (no instance configured, an unknown object)."""
+    links = {link: record_url(instance_url, entry.get(key)) for key, link in keys.items()}
+    return {**entry, **{link: url for link, url in links.items() if url}}
 
 
 def print_report(report: DriftReport, console: Console) -> None:

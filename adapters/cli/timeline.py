@@ -11,8 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
+from adapters.cli.record_names import person
 from adapters.salesforce import TimelineEntry
 from domain.errors import BadInput
+from domain.record_links import record_url
 
 
 @click.command("timeline")
@@ -37,11 +39,22 @@ def timeline(config: Config, email: str, as_json: bool, external_id_field: str) 
         raise BadInput(f"not an email address: {email!r}")
     with config.runtime(external_id_field=external_id_field, create=False) as runtime:
         entries = runtime.gateway().timeline(address)
+        instance = runtime.salesforce_url
     if as_json:
-        document = {"email": address, "records": [as_dict(e) for e in entries]}
-        click.echo(orjson.dumps(document).decode())
+        records = [with_urls(as_dict(e), e, instance) for e in entries]
+        click.echo(orjson.dumps({"email": address, "records": records}).decode())
         return
     print_table(address, entries)
+
+
+def with_urls(record: dict[str, Any], entry: TimelineEntry, instance: str | None) -> dict[str, Any]:
+    """`url`, `who_url`, `what_url`: each record's Lightning page, left out when unknown."""
+    links = {
+        "url": record_url(instance, entry.salesforce_id, entry.sobject),
+        "who_url": record_url(instance, entry.who_id),
+        "what_url": record_url(instance, entry.what_id),
+    }
+    return {**record, **{key: url for key, url in links.items() if url}}
 
 
 def as_dict(entry: TimelineEntry) -> dict[str, Any]:
@@ -63,7 +76,9 @@ def print_table(address: str, entries: list[TimelineEntry]) -> None:
     if not entries:
         click.echo(f"No Task or Event in the org has {address} as its primary (WhoId).")
         return
-    table = Table(title=f"Timeline of {address}: {len(entries)} records, newest first")
+    table = Table(
+        title=f"Timeline of {_person(address, entries)}: {len(entries)} records, newest first"
+    )
     for column in ("date", "type", "subject", "related to", "id", "by engine"):
         table.add_column(column, overflow="fold")
     for entry in entries:
@@ -80,3 +95,8 @@ def print_table(address: str, entries: list[TimelineEntry]) -> None:
         )
         table.add_row(*(Text(cell) for cell in cells))
     Console(soft_wrap=False).print(table)
+
+
+def _person(address: str, entries: list[TimelineEntry]) -> str:
+    """`Name <address>` when the org named the person (every record's WhoId is them)."""
+    return person(next((e.who_name for e in entries if e.who_name), None), address)

@@ -272,3 +272,11 @@ USER_REQUIRED_FIELDS = ("LastName", "Email", "Username")
 CUSTOM_OBJECT = "Project__c"
 """One custom object (prefix a01, child of Account through Account__c) so WhatId can point at a
 custom record (SPEC R13)."""
+
+# --- Record pages (the targets of "open in Salesforce" links) --------------------------------
+RECORD_PAGE_VERSION = "63.0"
+"""The API version whose fields a record page shows (`/lightning/r/<Object>/<Id>/view`)."""
+RECORD_PAGE_WITHOUT_SESSION = 401
+"""A record page without a signed-in session (cookie `sid`, set by `/secur/frontdoor.jsp`)
+answers 401 with how to sign in; Salesforce redirects to its login page instead. The page is
+the local org's own plain rendering of the record's fields, not Lightning's."""

@@ -19,6 +19,7 @@ from domain.errors import NotFound
 from domain.settings import SETTABLE, SETTINGS_ID, OrgSettings, Settings
 from projections.application import ActivitySyncApp
 from projections.explain import SettingsVersion, explain, settings_versions
+from projections.explain.links import with_links
 from projections.stats import stats_document
 
 OBSERVED_KEY = "org_shared_activities"
@@ -44,15 +45,21 @@ SETTINGS = SettingsCache()
 
 
 def explain_document(
-    app: ActivitySyncApp, engine: Engine, ident: str, cache: SettingsCache = SETTINGS
+    app: ActivitySyncApp,
+    engine: Engine,
+    ident: str,
+    cache: SettingsCache = SETTINGS,
+    instance_url: str | None = None,
 ) -> dict[str, Any]:
-    """Catch the view up, find what `ident` names, and explain it (raises NotFound)."""
+    """Catch the view up, find what `ident` names, and explain it (raises NotFound), with
+    links into the org at `instance_url` when one is configured."""
     catch_up(app, engine)
     located = find(engine, ident)
     if located is None:
         raise NotFound(f"no Task, Event, sync key or activity matches '{ident}'")
     events = app.history(located.activity_uuid)
-    return explain(events, ident, located.matched, located.sync_key, lambda v: cache.at(app, v))
+    document = explain(events, ident, located.matched, located.sync_key, lambda v: cache.at(app, v))
+    return with_links(document, instance_url)
 
 
 def stats_for(app: ActivitySyncApp, engine: Engine) -> dict[str, Any]:

@@ -52,7 +52,12 @@ def stats(console: ConsoleDep) -> dict[str, Any]:
     return stats_for(console.app, console.views)
 
 
-@router.get("/failures", response_model=res.FailureList, tags=["failures"])
+@router.get(
+    "/failures",
+    response_model=res.FailureList,
+    response_model_exclude_unset=True,  # a link that cannot be made is left out
+    tags=["failures"],
+)
 def failures(
     console: ConsoleDep,
     code: Annotated[str | None, Query(max_length=200)] = None,
@@ -61,7 +66,10 @@ def failures(
 ) -> dict[str, Any]:
     """Records Salesforce refused for good (with its code and message), newest first."""
     catch_up(console.app, console.views)
-    total, rows = queries.failures(console.views, code or None, limit, offset)
+    instance = console.runtime.salesforce_url
+    total, rows = queries.named_failures(
+        console.app, console.views, instance, code or None, limit, offset
+    )
     codes = queries.failure_codes(console.views)
     return {"total": total, "code": code or None, "codes": codes, "failures": rows}
 
@@ -97,7 +105,9 @@ def search(
 @router.get("/explain/{ident:path}", tags=["explain"], responses=MISSING)
 def explain(console: ConsoleDep, ident: str) -> dict[str, Any]:
     """Exactly the document of `activity-sync explain ID --json` (R21, docs/explain-schema.json)."""
-    return explain_document(console.app, console.views, ident)
+    return explain_document(
+        console.app, console.views, ident, instance_url=console.runtime.salesforce_url
+    )
 
 
 @router.get("/rejected", tags=["failures"])

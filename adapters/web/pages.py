@@ -55,7 +55,10 @@ def failures_page(
 ) -> HTMLResponse:
     console = _console(request)
     catch_up(console.app, console.views)
-    total, rows = queries.failures(console.views, code or None, SHOWN_FAILURES, 0)
+    instance = console.runtime.salesforce_url
+    total, rows = queries.named_failures(
+        console.app, console.views, instance, code or None, SHOWN_FAILURES, 0
+    )
     codes = queries.failure_codes(console.views)
     return render(
         request,
@@ -115,7 +118,9 @@ def explain_page(request: Request, q: str = "") -> HTMLResponse:
         context["matches"] = address_index.search(console.app, console.views, query)
     elif query:
         try:
-            doc = explain_document(console.app, console.views, query)
+            doc = explain_document(
+                console.app, console.views, query, instance_url=console.runtime.salesforce_url
+            )
             context["doc"] = doc
             context["timelines"] = {t["sync_key"]: story.timeline(t) for t in doc["tasks"]}
             context["outcomes"] = Counter(r["outcome"] for r in doc["recipients"]).most_common()

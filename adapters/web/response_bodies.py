@@ -121,14 +121,22 @@ class Health(BaseModel):
 
 
 class FailedRecord(BaseModel):
+    """A refused record; `url`, `who_url`, `what_url` only when a link can be made."""
+
     sync_key: str
     sobject: str
+    salesforce_id: str | None
+    url: str | None = None
     code: str
     message: str
     attempt: int | None
     at: str | None
     who_id: str | None
+    who_name: str | None
+    who_url: str | None = None
     what_id: str | None
+    what_name: str | None
+    what_url: str | None = None
     people: int
     activity_id: str | None
     activity_type: str | None

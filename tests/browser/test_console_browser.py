@@ -202,6 +202,30 @@ def test_an_unknown_page_is_the_consoles_own_not_found_page(page: Any) -> None:
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Not found"
     assert page.locator("a:has-text('Back to sync health')").is_visible()
+def test_a_name_in_the_failures_list_opens_that_record_in_the_org(browser: Any, site: Site) -> None:
+    """R21, R25: each failed record names its primary; the name opens the Contact's page in
+    the org (the local org, signed in with the session id as Salesforce's frontdoor does)."""
+    context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
+    tab = context.new_page()
+    org = site.org.instance_url
+    tab.goto(f"{org}/secur/frontdoor.jsp?sid={site.org.session_id}&retURL=/")
+    tab.goto(f"{site.url}/login")
+    tab.fill("#token", TOKEN)
+    tab.click("form button[type=submit]")
+    tab.wait_for_url(f"{site.url}/")
+    tab.goto(f"{site.url}/failures")
+    link = tab.locator("table.list tbody tr").first.locator("a.sf-record").first
+    name, href = link.inner_text(), link.get_attribute("href")
+    assert re.fullmatch(rf"{re.escape(org)}/lightning/r/Contact/003\w{{15}}/view", href or "")
+    assert name and not name.startswith("003")  # a Name, with its Id beside it
+
+    with context.expect_page() as opened:
+        link.click()
+    record = opened.value
+    record.wait_for_load_state()
+    assert record.url == href
+    sync_api.expect(record.locator("h1")).to_have_text(f"Contact: {name}")
+    context.close()
 
 
 def test_a_replay_plan_is_applied_after_confirmation_and_synced(

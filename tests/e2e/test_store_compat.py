@@ -111,10 +111,54 @@ def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
             "org_changes": [],
             "status_detail": None,
             "salesforce_ids": [task["salesforce_id"]] if task["salesforce_id"] else [],
+            **_task_names(task),
         }
         for task in document["tasks"]
     ]
-    return {**document, "tasks": tasks, "conflicting_duplicates": []}
+    return {
+        **document,
+        "tasks": tasks,
+        "conflicting_duplicates": [],
+        **_explain_names(document),
+    }
+
+
+# R21: names beside ids. The old store's lookups read no person, Account or User names;
+# its Opportunities' names were stored with them. Its senders' Users, as its events hold them.
+OLD_OPPORTUNITY_NAMES = {
+    "0068L000000000CQAQ": "Acme - Fleet Renewal",
+    "0068L000000000DQAQ": "Globex - Clinic Rollout",
+}
+OLD_SENDER_USERS = {
+    "ana.lima@northwind.example": "0058L0000000002QAA",
+    "ben.okafor@northwind.example": "0058L0000000003QAA",
+}
+
+
+def _unnamed(person: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if person is None else {**person, "name": None, "account_name": None}
+
+
+def _task_names(task: dict[str, Any]) -> dict[str, Any]:
+    what = task["what"]
+    return {
+        "primary": _unnamed(task["primary"]),
+        "members": [_unnamed(m) for m in task["members"]],
+        "what": {**what, "name": OLD_OPPORTUNITY_NAMES.get(what["id"]), "account_name": None},
+    }
+
+
+def _explain_names(document: dict[str, Any]) -> dict[str, Any]:
+    activity = document["activity"]
+    user = OLD_SENDER_USERS.get(activity["sender"])
+    return {
+        "activity": {**activity, "sender_user_id": user, "sender_name": None},
+        "recipients": [{**r, "name": None, "account_name": None} for r in document["recipients"]],
+        "siblings": [
+            {**s, "who_name": None, "what_name": OLD_OPPORTUNITY_NAMES.get(s["what_id"])}
+            for s in document["siblings"]
+        ],
+    }
 
 
 REFUSED = "<compat-4@northwind.example>/sent"  # its Task was refused for good
