@@ -12,6 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
+from adapters.cli.layout import is_narrow, prose_column
+from adapters.cli.zone import local_time, zone_label
 from adapters.views.documents import history_rows, show_document
 from domain.settings import parse_setting
 
@@ -115,14 +117,34 @@ def _print_history(rows: list[dict[str, Any]]) -> None:
     if not rows:
         click.echo("No settings changes yet; the defaults are in force.")
         return
+    console = Console(soft_wrap=False, highlight=False)
+    if is_narrow(console.width):
+        _print_history_stacked(console, rows)
+        return
+    narrow = is_narrow(console.width, 100)  # "by" joins the change below 100 columns
     table = Table(title="Settings history (one row per version)")
-    for column in ("version", "at", "change", "by"):
-        table.add_column(column, overflow="fold")
+    table.add_column("version", no_wrap=True, justify="right")
+    table.add_column(f"at ({zone_label()})", no_wrap=True)
+    prose_column(table, "change" if not narrow else "change, by whom")
+    if not narrow:
+        prose_column(table, "by")
     for row in rows:
-        change = (
-            f"{row['key']}: {_shown(row['old'])} -> {_shown(row['new'])}"
-            if row["key"]
-            else "defaults"
-        )
-        table.add_row(Text(str(row["version"])), Text(row["at"]), Text(change), Text(row["by"]))
-    Console(soft_wrap=False).print(table)
+        cells = [str(row["version"]), local_time(row["at"]), _change(row)]
+        if narrow:
+            cells[2] += f" (by {row['by']})"
+        table.add_row(*(Text(c) for c in cells), *([Text(row["by"])] if not narrow else []))
+    console.print(table)
+
+
+def _change(row: dict[str, Any]) -> str:
+    if not row["key"]:
+        return "defaults"
+    return f"{row['key']}: {_shown(row['old'])} -> {_shown(row['new'])}"
+
+
+def _print_history_stacked(console: Console, rows: list[dict[str, Any]]) -> None:
+    """Below 80 columns, two lines a version, so a long value keeps its words whole."""
+    console.print(Text(f"Settings history (times in {zone_label()})", style="bold"))
+    for row in rows:
+        console.print(Text(f"v{row['version']}  {local_time(row['at'])}  by {row['by']}"))
+        console.print(Text(f"  {_change(row)}"))
