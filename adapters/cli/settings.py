@@ -43,8 +43,11 @@ def show(config: Config, as_json: bool) -> None:
 @click.argument("key")
 @click.argument("value")
 @click.option("--by", "changed_by", default=None, help="Who changes it (default: cli:<login>).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the change and the new settings as JSON."
+)
 @click.pass_obj
-def set_(config: Config, key: str, value: str, changed_by: str | None) -> None:
+def set_(config: Config, key: str, value: str, changed_by: str | None, as_json: bool) -> None:
     """Change KEY to VALUE (lists are comma-separated: `settings set excluded a.example,b@c.example`)."""
     key = key.strip().replace("-", "_")
     parse_setting(key, value)  # refuses bad keys and values before the store is touched
@@ -52,8 +55,13 @@ def set_(config: Config, key: str, value: str, changed_by: str | None) -> None:
         app = runtime.app
         before = app.settings()
         after = app.change_setting(key, value, changed_by or _who())
+        rows = history_rows(app.settings_history()) if as_json else []
     old, new = _shown(getattr(before, key)), _shown(getattr(after, key))
-    if old == new:
+    if as_json:
+        change = {"key": key, "old": getattr(before, key), "new": getattr(after, key)}
+        document = {"changed": old != new, "change": change, **show_document(after, rows)}
+        click.echo(orjson.dumps(document).decode())
+    elif old == new:
         click.echo(f"{key} is already {new}; nothing changed (settings version {after.version})")
     else:
         click.echo(f"{key}: {old} -> {new} (settings version {after.version})")
