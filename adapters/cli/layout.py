@@ -35,7 +35,9 @@ def shared_widths(space: int, needs: list[int], minimums: list[int]) -> list[int
     wants = [n - f for n, f in zip(needs, floors, strict=True)]
     total = sum(wants) or 1
     widths = [f + spare * w // total for f, w in zip(floors, wants, strict=True)]
-    widths[0] += max(space - sum(widths), 0) if spare else 0  # rounding goes to the first
+    for i in range(len(widths)):  # what rounding left over, to those still short
+        extra = min(needs[i] - widths[i], space - sum(widths))
+        widths[i] += max(extra, 0)
     return widths
 
 

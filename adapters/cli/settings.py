@@ -115,7 +115,8 @@ def _print_show(document: dict[str, Any]) -> None:
     org = document["org_shared_activities"]
     org_state = "unknown (not read yet)" if org is None else ("enabled" if org else "disabled")
     if document["org_observed"]:
-        org_state += f", {document['org_observed']['by']} at {document['org_observed']['at']}"
+        observed = document["org_observed"]
+        org_state += f", {observed['by']} at {local_time(observed['at'], True)}"
     in_effect = "yes" if document["shared_activities_in_effect"] else "no"
     click.echo(f"shared activities in effect: {in_effect} (R17)")
     click.echo(f"org's shared activities setting: {org_state}")

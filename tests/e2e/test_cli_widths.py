@@ -17,6 +17,7 @@ from replay_support import EXECUTABLE, Case, new_case
 from adapters.local_org.launcher import start_local_org
 
 WIDTHS = (60, 80, 120)
+ACTIVITY = "<quarterly-review-2026@ourco.example>/sent"
 # Any run of id characters that starts like a Salesforce id or a sync key.
 ID_LIKE = re.compile(r"(?<![A-Za-z0-9_])(?:00T|00U|001|003|006|00Q|005)[A-Za-z0-9]*")
 KEY_LIKE = re.compile(r"(?<![A-Za-z0-9_])as1_[0-9a-f]*")
@@ -45,11 +46,11 @@ class Synced:
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
     folder = tmp_path_factory.mktemp("widths")
-    org = start_local_org(folder / "org.db")
+    org = start_local_org(folder / "org.db", people={"pat": "Patricia Montgomery-Okonkwo"})
     try:
         case = new_case(org, folder, "wide", 3)
         case.setting("internal_domains", "a-rather-long-internal-domain-name.example")
-        case.email("<quarterly-review-2026@ourco.example>/sent", 3, "Quarterly review " * 4)
+        case.email(ACTIVITY, 3, "Quarterly review " * 4)
         case.sync()
         (task,) = case.tasks()
         yield Synced(case, task["Id"], task["WhoId"], task["key"])
@@ -99,11 +100,17 @@ def test_settings_history_fits_the_terminal_without_breaking_words(
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
-def test_stats_and_drift_fit_the_terminal(synced: Synced, columns: int) -> None:
-    """R23, R27: the summaries wrap at words to the terminal's width."""
-    for command in ("stats", "drift"):
-        out = synced.run(columns, command).stdout
-        assert_fits_with_whole_ids(out, columns, [])
+def test_drift_lists_a_change_with_whole_ids_and_stats_fit_the_terminal(
+    synced: Synced, columns: int
+) -> None:
+    """R27, R23: the change a person made is listed with its record id and activity id
+    whole; the summaries wrap at words."""
+    pat = synced.case.org.salesforce(as_user="pat")
+    pat.Task.update(synced.task_id, {"Subject": f"Edited by hand at {columns} columns"})
+    drift = synced.run(columns, "drift").stdout
+    assert "changes recorded" in drift
+    assert_fits_with_whole_ids(drift, columns, [synced.task_id, ACTIVITY])
+    assert_fits_with_whole_ids(synced.run(columns, "stats").stdout, columns, [])
 
 
 def test_the_narrowest_timeline_drops_minor_columns_not_ids(synced: Synced) -> None:
