@@ -104,22 +104,29 @@ def _who() -> str:
 
 
 def _print_show(document: dict[str, Any]) -> None:
+    console = Console(soft_wrap=False)
+    defaults = not is_narrow(console.width)  # below 80 columns, `*` alone marks a change
     table = Table(title=f"Settings (version {document['version']})")
-    for column in ("setting", "value", "default"):
-        table.add_column(column, overflow="fold")
+    table.add_column("setting", no_wrap=True)  # a key is typed back into `settings set`
+    prose_column(table, "value")
+    if defaults:
+        prose_column(table, "default")
     for key, value in document["settings"].items():
         default = document["defaults"][key]
         marker = "" if value == default else " *"
-        table.add_row(Text(key), Text(_shown(value) + marker), Text(_shown(default)))
-    Console(soft_wrap=False).print(table)
+        cells = [Text(key), Text(_shown(value) + marker)]
+        table.add_row(*cells, *([Text(_shown(default))] if defaults else []))
+    console.print(table)
+    if not defaults:
+        console.print(Text("* differs from the default (`settings show --json` lists them)"))
     org = document["org_shared_activities"]
     org_state = "unknown (not read yet)" if org is None else ("enabled" if org else "disabled")
     if document["org_observed"]:
         observed = document["org_observed"]
         org_state += f", {observed['by']} at {local_time(observed['at'], True)}"
     in_effect = "yes" if document["shared_activities_in_effect"] else "no"
-    click.echo(f"shared activities in effect: {in_effect} (R17)")
-    click.echo(f"org's shared activities setting: {org_state}")
+    console.print(Text(f"shared activities in effect: {in_effect} (R17)"))
+    console.print(Text(f"org's shared activities setting: {org_state}"))
 
 
 def _print_history(rows: list[dict[str, Any]]) -> None:

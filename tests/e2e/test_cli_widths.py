@@ -51,6 +51,15 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
         case = new_case(org, folder, "wide", 3)
         case.setting("internal_domains", "a-rather-long-internal-domain-name.example")
         case.email(ACTIVITY, 3, "Quarterly review " * 4)
+        bad = '{"id": "no-time", "type": "sent", "sender": "rep@ourco.example"}\n'
+        subprocess.run(
+            [str(EXECUTABLE), "ingest", "-"],
+            input=bad,
+            text=True,
+            env=case.env(),
+            capture_output=True,
+            check=False,
+        )
         case.sync()
         (task,) = case.tasks()
         yield Synced(case, task["Id"], task["WhoId"], task["key"])
@@ -111,6 +120,20 @@ def test_drift_lists_a_change_with_whole_ids_and_stats_fit_the_terminal(
     assert "changes recorded" in drift
     assert_fits_with_whole_ids(drift, columns, [synced.task_id, ACTIVITY])
     assert_fits_with_whole_ids(synced.run(columns, "stats").stdout, columns, [])
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_settings_show_and_rejected_keep_keys_and_field_names_whole(
+    synced: Synced, columns: int
+) -> None:
+    """R16, SPEC 2: a setting key is typed back into `settings set` and a field name names
+    what to fix, so neither is split; the rest wraps to the terminal."""
+    shown = synced.run(columns, "settings", "show").stdout
+    assert_fits_with_whole_ids(shown, columns, [])
+    assert "include_closed_opportunities" in shown and "api_budget_percent" in shown
+    rejected = synced.run(columns, "rejected").stdout
+    assert_fits_with_whole_ids(rejected, columns, [])
+    assert "occurred_at" in rejected
 
 
 def test_the_narrowest_timeline_drops_minor_columns_not_ids(synced: Synced) -> None:
