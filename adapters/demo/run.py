@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,12 @@ def _print_explained(console: Console, doc: dict[str, Any]) -> None:
         if write.get("kind") != "related":
             outcome = write.get("code") or "ok"
             console.print(
-                f"Write at {write['at']}: {write['kind']} {write.get('salesforce_id')} ({outcome})"
+                f"Write at {_local(write['at'])}: {write['kind']} {write.get('salesforce_id')} "
+                f"({outcome})"
             )
     console.print(f"{related} secondary contacts were related in the same call (TaskWhoIds).")
+
+
+def _local(at: str) -> str:
+    """A stored UTC time as this machine's clock shows it, to the second."""
+    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
