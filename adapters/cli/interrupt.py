@@ -75,14 +75,16 @@ class _Guarded:
 
     def claim(self, owner: str, limit: int, lease_seconds: float) -> list[UUID]:
         self._stop.checkpoint()
+        self._stop.in_flight = True  # from here a lease may be taken: the chunk must finish
         ids: list[UUID] = self._queue.claim(owner, limit, lease_seconds)
-        self._stop.in_flight = bool(ids)
+        if not ids:
+            self._stop.checkpoint()  # nothing taken: a Ctrl-C meanwhile stops here
         return ids
 
     def release(self, owner: str, ids: Any) -> None:
         """A chunk handed back (a pause, a conflict): nothing of this worker is in flight."""
         self._queue.release(owner, ids)
-        self._stop.in_flight = False
+        self._stop.checkpoint()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._queue, name)

@@ -130,3 +130,34 @@ def test_the_interrupted_sentence_counts_what_is_left_with_thousands_separators(
         raise OSError("database is locked")
 
     assert left_to_do(broken) == "interrupted; run `activity-sync sync` to go on"
+
+
+class SlowClaim(FakeQueue):
+    """Ctrl-C arrives while the claim is being taken in the store."""
+
+    def __init__(self, stop: GracefulStop) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def claim(self, owner: str, limit: int, lease_seconds: float) -> list[UUID]:
+        self.stop._on_signal(2, None)
+        return super().claim(owner, limit, lease_seconds)
+
+
+def test_ctrl_c_during_a_claim_lets_the_claimed_chunk_finish() -> None:
+    """R20: a lease taken as Ctrl-C arrives is not left behind: the chunk is worked."""
+    stop = GracefulStop(lambda _: None)
+    queue = stop.guard(SlowClaim(stop))
+    assert queue.claim("me", 10, 60.0)  # the chunk is handed to the worker
+    assert stop.requested
+    with pytest.raises(Stop):
+        queue.claim("me", 10, 60.0)
+
+
+def test_ctrl_c_during_a_claim_that_takes_nothing_stops_right_after_it() -> None:
+    """Idle (`--follow` between inputs): the stop does not wait for the next round."""
+    stop = GracefulStop(lambda _: None)
+    queue = SlowClaim(stop)
+    queue.chunks = []
+    with pytest.raises(Stop):
+        stop.guard(queue).claim("me", 10, 60.0)
