@@ -5,5 +5,7 @@
 - `commands`: the list of commands.
 - `ingest`, `sync`, `settings`, `timeline`, `audit` (explain, stats, views), `replay`,
   `rules`, `doctor`, `serve`, `demo`, `org`: one module per command group.
-- `audit_render`, `replay_render`: their human output.
+- `audit_render`, `replay_render`, `sync_report`: their human output.
+- `layout`, `zone`: tables that keep ids whole at any width; the time zone of shown times.
+- `exits`, `interrupt`: exit codes and JSON errors; Ctrl-C during `sync`.
 """

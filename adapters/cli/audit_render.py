@@ -11,6 +11,7 @@ from rich.table import Table
 
 from adapters.cli.recipients_render import print_recipients
 from adapters.cli.record_names import linked, named, person
+from adapters.cli.zone import local_time
 from projections.explain.sentences import people
 from projections.explain.writes import grouped_relations
 
@@ -18,14 +19,16 @@ SHOWN_CONTACTS = 10
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Lines wrap at spaces to the terminal's width, so no id is split by the terminal."""
+    return Console(highlight=False, soft_wrap=False)
 
 
 def print_explain(doc: dict[str, Any]) -> None:
     out = _console()
     a = doc["activity"]
     out.print(
-        f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · {a['occurred_at']} · "
+        f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · "
+        f"{local_time(a['occurred_at'], True)} · "
         f"from {person(a.get('sender_name'), a['sender'])} · [bold]{a['status']}[/]"
     )
     out.print(
@@ -127,7 +130,7 @@ def _timeline(out: Console, t: dict[str, Any]) -> None:
             (change["at"] or "", f"[magenta]in the org[/] {escape(change['explanation'])}")
         )
     for at, text in sorted(lines, key=lambda line: line[0]):
-        out.print(f"  {at}  {text}")
+        out.print(f"  {local_time(at) if at else '-'}  {text}")
 
 
 def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:
@@ -174,7 +177,8 @@ def print_stats(doc: dict[str, Any]) -> None:
     latest = api["latest"]
     if latest:
         out.print(
-            f"Org usage: {latest['used']} of {latest['limit']} daily calls at {latest['at']}; "
+            f"Org usage: {latest['used']} of {latest['limit']} daily calls at "
+            f"{local_time(latest['at'], True)}; "
             f"budget {api['budget_percent']}% = {latest['budget_calls']} calls"
             + (" [red](over budget)[/]" if latest["over_budget"] else "")
         )

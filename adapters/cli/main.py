@@ -6,6 +6,7 @@ import click
 
 from adapters.cli.config import Config
 from adapters.cli.exits import run
+from adapters.cli.zone import zone_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,7 @@ from adapters.cli.exits import run
     default=None,
     help="Salesforce instance URL (credentials come from the environment).",
 )
+@zone_option
 @click.pass_context
 def cli(ctx: click.Context, store: str, salesforce: str | None) -> None:
     """Sync email activity into Salesforce as shared Tasks, with an audit trail and replay."""

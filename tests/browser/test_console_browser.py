@@ -202,6 +202,8 @@ def test_an_unknown_page_is_the_consoles_own_not_found_page(page: Any) -> None:
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Not found"
     assert page.locator("a:has-text('Back to sync health')").is_visible()
+
+
 def test_a_name_in_the_failures_list_opens_that_record_in_the_org(browser: Any, site: Site) -> None:
     """R21, R25: each failed record names its primary; the name opens the Contact's page in
     the org (the local org, signed in with the session id as Salesforce's frontdoor does)."""
