@@ -13,7 +13,7 @@ from uuid import UUID
 from adapters.notices import queue as notice_queue
 from adapters.store import work_queue
 from adapters.store.followers import Follower
-from adapters.views import address_index, task_view
+from adapters.views import address_index, daily_trends, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
@@ -42,6 +42,7 @@ FOLLOWERS: tuple[Follower, ...] = (
     task_view.FOLLOWER,  # every event -> the task view (explain, stats, replay's record)
     notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
     address_index.FOLLOWER,  # Recorded -> the console's search by address
+    daily_trends.FOLLOWER,  # TaskCreated, SyncFailed, ChunkSynced -> figures per UTC day
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine as SqlEngine
 
 from adapters.bootstrap import Runtime, build
+from adapters.views.daily_trends import daily
 from adapters.views.documents import history_rows, show_document, stats_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
@@ -23,6 +24,7 @@ from projections.worker import WorkerOptions
 
 # The background sync looks at what the org changed this often, as `sync` does (R27).
 DRIFT_MINUTES = 5.0
+TREND_DAYS = 30  # the health page's chart
 
 
 @dataclass
@@ -125,6 +127,7 @@ def health_document(console: Console) -> dict[str, Any]:
         "settings_version": settings["version"],
         "worker": worker,
         "webhook_enabled": console.config.webhook_secret is not None,
+        "days": daily(app, views, TREND_DAYS),  # the chart of the last 30 UTC days
     }
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from adapters.views import address_index
 from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
-from adapters.web import actions, queries, story
+from adapters.web import actions, queries, story, trend_chart
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
 from domain.errors import NotFound
@@ -43,7 +43,8 @@ def _console(request: Request) -> Console:
 
 @router.get("/", response_class=HTMLResponse)
 def health_page(request: Request) -> HTMLResponse:
-    return render(request, "health.html", health=health_document(_console(request)))
+    health = health_document(_console(request))
+    return render(request, "health.html", health=health, trends=trend_chart.charts(health["days"]))
 
 
 # Failures ------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapters.web.over_time_bodies import Day
+
 
 class Problem(BaseModel):
     detail: str
@@ -118,6 +120,7 @@ class Health(BaseModel):
     settings_version: int
     worker: WorkerState
     webhook_enabled: bool
+    days: list[Day]  # the last 30 UTC days (adapters/web/over_time_bodies.py)
 
 
 class FailedRecord(BaseModel):
