@@ -54,3 +54,7 @@ ALL.append(drift)
 from adapters.cli.retry import retry  # noqa: E402
 
 ALL.append(retry)
+
+from adapters.cli.pause import pause, resume  # noqa: E402
+
+ALL.extend([pause, resume])

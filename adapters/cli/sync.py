@@ -14,6 +14,7 @@ from rich.table import Table
 from adapters.bootstrap import Runtime
 from adapters.cli.config import Config
 from adapters.cli.rules import print_report
+from adapters.cli.sync_pause import PauseGate
 from domain.errors import BadInput
 from projections.ports import Held
 from projections.sync_round import SyncRound
@@ -52,6 +53,11 @@ from projections.worker import SyncSummary, SyncWorker, WorkerOptions
     help="Look at what the org changed in the engine's records when the last look is this "
     "old (R27; 0: never, `activity-sync drift` does it on demand).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run even though the sync is paused (`activity-sync pause`); the switch stays paused.",
+)
 @click.pass_obj
 def sync(
     config: Config,
@@ -63,6 +69,7 @@ def sync(
     lease_seconds: float,
     wait: bool,
     drift_minutes: float,
+    force: bool,
 ) -> None:
     """Process everything pending: look people up, plan Tasks, write them, record the outcome.
 
@@ -76,8 +83,13 @@ def sync(
     if worker_id:
         options.owner = worker_id
     with config.runtime() as runtime:
+        gate = PauseGate(runtime.app, force, follow)
+        gate.may_run()  # a paused store: refused here (exit 1), or idle under --follow
         worker = runtime.worker(options)
         while True:
+            if not gate.may_run():
+                time.sleep(interval)
+                continue
             done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
             _report(done.summary, as_json)
             _warn_if_nobody_matched(done.summary, as_json)

@@ -20,6 +20,7 @@ from adapters.web.config import ConsoleConfig
 from adapters.web.replays import PlanStore
 from adapters.web.security import Keys
 from projections.application import ActivitySyncApp
+from projections.sync_switch import switch_state
 from projections.worker import WorkerOptions
 
 # The background sync looks at what the org changed this often, as `sync` does (R27).
@@ -85,8 +86,15 @@ def open_console(
             interval=config.worker_interval,
             after_round=runtime.notify,
             look=lambda: runtime.look_if_due(DRIFT_MINUTES),
+            held=lambda: held_by(runtime.app),
         )
-    return Console(runtime, config, Keys(config.admin_token), sync, plans)
+    return Console(runtime, config, Keys(config.admin_token, config.admin_names), sync, plans)
+
+
+def held_by(app: ActivitySyncApp) -> str | None:
+    """Why the background sync idles: the pause switch's sentence, or None when it may run."""
+    state = switch_state(app)
+    return state.sentence() if state.paused else None
 
 
 def backlog(runtime: Runtime) -> queries.Backlog:
@@ -128,6 +136,7 @@ def health_document(console: Console) -> dict[str, Any]:
         "worker": worker,
         "webhook_enabled": console.config.webhook_secret is not None,
         "days": daily(app, views, TREND_DAYS),  # the chart of the last 30 UTC days
+        "sync_switch": switch_state(app).to_dict(),  # the admin's pause switch
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Day(BaseModel):
@@ -13,3 +13,18 @@ class Day(BaseModel):
     failed: int
     api_calls: int
     tasks_avoided: int
+
+
+class SyncSwitchState(BaseModel):
+    """The sync's pause switch: paused or not, by whom, since when, why."""
+
+    paused: bool
+    by: str | None
+    at: str | None
+    reason: str | None
+
+
+class PauseRequest(BaseModel):
+    """`POST /api/sync/pause`: why (optional, shown beside the pause)."""
+
+    reason: str = Field(default="", max_length=500)

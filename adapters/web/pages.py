@@ -13,12 +13,12 @@ from adapters.views import address_index
 from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, story, trend_chart
+from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
 from domain.errors import NotFound
 from domain.settings import SETTABLE
 
-WHO = "console"
 SHOWN_FAILURES = 200
 SHOWN_PLAN_ACTIVITIES = 200
 # A plan item leaves out the fields its kind does not use (an update names no people).
@@ -95,7 +95,7 @@ async def retry_form(request: Request) -> Response:
         )
     result = actions.retry(
         console.runtime,
-        WHO,
+        who(request),
         code=None if key else code,
         sync_keys=[key] if key else None,
     )
@@ -220,5 +220,5 @@ async def change_setting_form(request: Request) -> Response:
             button="Yes, change it",
             cancel="/settings",
         )
-    done = actions.change_setting(console.app, key, value, WHO)
+    done = actions.change_setting(console.app, key, value, who(request))
     return back("/settings", changed=done["key"])

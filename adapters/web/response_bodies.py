@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.web.over_time_bodies import Day
+from adapters.web.over_time_bodies import Day, SyncSwitchState
 
 
 class Problem(BaseModel):
@@ -99,6 +99,7 @@ class WorkerState(BaseModel):
     org_read_at: str | None
     org_read_source: str | None
     interval_seconds: float
+    held: str | None = None
 
 
 class OrgChanges(BaseModel):
@@ -121,6 +122,7 @@ class Health(BaseModel):
     worker: WorkerState
     webhook_enabled: bool
     days: list[Day]  # the last 30 UTC days (adapters/web/over_time_bodies.py)
+    sync_switch: SyncSwitchState  # the admin's pause switch
 
 
 class FailedRecord(BaseModel):
