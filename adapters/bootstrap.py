@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
+from adapters.notices import alert_queue
 from adapters.notices import queue as notice_queue
 from adapters.store import work_queue
 from adapters.store.followers import Follower
@@ -42,6 +43,7 @@ FOLLOWERS: tuple[Follower, ...] = (
     task_view.FOLLOWER,  # every event -> the task view (explain, stats, replay's record)
     notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
     address_index.FOLLOWER,  # Recorded -> the console's search by address
+    alert_queue.FOLLOWER,  # refusals, pauses, org state -> the admin's alerts, judged by the alerter
     daily_trends.FOLLOWER,  # TaskCreated, SyncFailed, ChunkSynced -> figures per UTC day
 )
 

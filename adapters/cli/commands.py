@@ -58,3 +58,7 @@ ALL.append(retry)
 from adapters.cli.pause import pause, resume  # noqa: E402
 
 ALL.extend([pause, resume])
+
+from adapters.cli.alerts import alerts  # noqa: E402
+
+ALL.append(alerts)
