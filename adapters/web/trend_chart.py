@@ -17,7 +17,7 @@ SERIES = (
     ("synced", "Activities synced", "#1f5fbf"),
     ("failed", "Records failed", "#b3261e"),
     ("api_calls", "API calls", "#5f6b7a"),
-    ("tasks_avoided", "Tasks avoided by sharing", "#1d7a46"),
+    ("tasks_avoided", "Avoided by sharing (Tasks)", "#1d7a46"),
 )
 
 
