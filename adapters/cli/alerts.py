@@ -7,22 +7,18 @@ with `alerts set` or `settings set`; alerts themselves go out after every sync r
 from __future__ import annotations
 
 import getpass
-from typing import Any
 
 import click
 import orjson
 
 from adapters.cli.config import Config
+from adapters.notices.alert_history import alert_history, shown_value
 from adapters.notices.alerts_run import send_alerts
 from domain.alert_settings import (
     ALERT_KEYS,
-    ALERT_SETTINGS_ID,
-    AlertConfig,
-    AlertSettings,
     shown_url,
 )
 from projections.alerter import alert_config, change_alert_setting
-from projections.application import ActivitySyncApp
 
 
 def _who() -> str:
@@ -32,39 +28,13 @@ def _who() -> str:
         return "cli"
 
 
-def _shown(key: str, value: Any) -> str:
-    if key == "alert_url":
-        return shown_url(str(value)) or "(off)"
-    return str(value)
-
-
-def alert_history(app: ActivitySyncApp) -> list[dict[str, Any]]:
-    """Every alert setting change: when, what, old and new (addresses shown by host), by whom."""
-    values: dict[str, Any] = {}
-    rows = []
-    for event in app.events.get(ALERT_SETTINGS_ID):
-        if isinstance(event, AlertSettings.AlertSettingChanged):
-            old = values.get(event.key, getattr(AlertConfig(), event.key))
-            values[event.key] = event.value
-            rows.append(
-                {
-                    "at": event.timestamp.isoformat(timespec="seconds"),
-                    "key": event.key,
-                    "old": _shown(event.key, old),
-                    "new": _shown(event.key, event.value),
-                    "by": event.changed_by,
-                }
-            )
-    return rows
-
-
 def set_alert(config: Config, key: str, value: str, changed_by: str | None) -> None:
     """`alerts set` and `settings set alert_*`: change one key, say what changed."""
     with config.runtime() as runtime:
         before = alert_config(runtime.app)
         changed = change_alert_setting(runtime.app, key, value, changed_by or _who())
         after = alert_config(runtime.app)
-    old, new = _shown(key, getattr(before, key)), _shown(key, getattr(after, key))
+    old, new = shown_value(key, getattr(before, key)), shown_value(key, getattr(after, key))
     click.echo(f"{key}: {old} -> {new}" if changed else f"{key} is already {new}; nothing changed")
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from adapters.web import api, login, pages, rendering, switch_routes
+from adapters.web import alert_routes, api, login, pages, rendering, switch_routes
 from adapters.web.console import Console
 from adapters.web.security import ConsoleGuard
 from domain.errors import ActivitySyncError, BadInput, ConfigurationError, NotFound
@@ -47,6 +47,8 @@ def create_app(console: Console) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(switch_routes.pages)  # the sync's pause switch
     app.include_router(switch_routes.api)
+    app.include_router(alert_routes.pages)  # the alert settings
+    app.include_router(alert_routes.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
     app.add_middleware(ConsoleGuard, config=console.config, keys=console.keys)

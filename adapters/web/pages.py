@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from adapters.views import address_index
 from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
-from adapters.web import actions, queries, story, trend_chart
+from adapters.web import actions, alert_routes, queries, story, trend_chart
 from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
@@ -199,6 +199,7 @@ def settings_page(request: Request, changed: str | None = None) -> HTMLResponse:
         history=list(reversed(rows)),
         keys=list(SETTABLE),
         changed=changed,
+        alerts=alert_routes.alert_panel(console),  # templates/alert_settings.html
     )
 
 

@@ -148,3 +148,39 @@ def test_a_bad_entry_is_refused_naming_it_but_never_its_token(entry: str, says: 
         parse_entries(entries)
     assert says in str(refused.value) and "entry" in str(refused.value)
     assert ANA not in str(refused.value)
+
+
+def test_alert_settings_change_in_the_console_with_a_confirmation_and_name_the_admin(
+    running: Running,
+) -> None:
+    """The settings page's Alerts: a change asks first, then an alert settings event names
+    `console:ana`; the address is shown by its host only (its path may be a secret)."""
+    version = running.console.app.settings().version
+    ana = sign_in_as(running, ANA)
+    csrf = csrf_of(ana.get("/settings").text)
+    url = "https://hooks.slack.example/services/T0/B0/very-secret-path"
+    fields = {"key": "alert_url", "value": url, "csrf_token": csrf}
+
+    asked = ana.post("/settings/alerts", data=fields)
+    before = running.client.get("/api/alerts", headers={"Authorization": f"Bearer {ANA}"}).json()
+    done = ana.post("/settings/alerts", data={**fields, "confirmed": "yes"}, follow_redirects=False)
+    page = ana.get("/settings").text
+    panel = running.client.get("/api/alerts", headers={"Authorization": f"Bearer {BEN}"}).json()
+
+    assert asked.status_code == 200 and "Change alert_url?" in asked.text
+    assert "(off) → https://hooks.slack.example/…" in asked.text  # the form carries it, unshown
+    assert before["settings"]["alert_url"] == ""  # nothing changed before the confirmation
+    assert done.status_code == 303
+    assert panel["settings"]["alert_url"] == "https://hooks.slack.example/…"
+    assert panel["history"][0]["by"] == "console:ana"
+    assert "very-secret-path" not in page and 'id="alert-history"' in page
+    assert running.console.app.settings().version == version  # no new settings version
+
+
+def test_a_bad_alert_value_is_explained_on_the_page(running: Running) -> None:
+    ana = sign_in_as(running, ANA)
+    csrf = csrf_of(ana.get("/settings").text)
+    answer = ana.post(
+        "/settings/alerts", data={"key": "alert_failures", "value": "0", "csrf_token": csrf}
+    )
+    assert answer.status_code == 400 and "alert_failures" in answer.text

@@ -44,6 +44,7 @@ OPERATIONS = [
     ("GET", "/api/sync"),
     ("POST", "/api/sync/pause"),
     ("POST", "/api/sync/resume"),
+    ("GET", "/api/alerts"),
 ]
 
 
