@@ -144,9 +144,15 @@ class Runtime:
         """The sync worker; `check` first makes sure the org can be used (one clear sentence if not)."""
         gateway = self.gateway()
         if check:
-            from adapters.salesforce.readiness import check_ready
+            from adapters.salesforce.readiness import SessionRefused, check_ready
 
-            check_ready(gateway)
+            try:
+                check_ready(gateway)
+            except SessionRefused as refused:
+                from adapters.notices.alerts_run import alert_refused_session
+
+                alert_refused_session(self.app, self.location, self.env, str(refused))
+                raise
         return SyncWorker(
             self.app,
             self.queue(),

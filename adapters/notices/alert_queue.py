@@ -108,6 +108,14 @@ class SqlAlertQueue(AlertQueue):
 
         return follow(self.app, self.engine, replace(FOLLOWER, handle=handle)).processed
 
+    def add(self, alert_id: UUID) -> None:
+        """Queue an alert raised outside the log's judging (a start refused by the org)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert_ignoring_existing(connection, alert_rows, "alert_id"),
+                [{"alert_id": alert_id.hex}],
+            )
+
     def claim(self, owner: str, limit: int, lease_seconds: float, after: str = "") -> list[UUID]:
         return claim_rows(
             self.engine,

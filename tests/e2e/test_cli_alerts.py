@@ -131,3 +131,26 @@ def test_alerts_send_posts_a_signed_spike_once(store: Store, received: Any) -> N
     ((headers, raw),) = kept
     assert verify(raw, headers["x-activity-sync-signature"], SECRET)
     assert json.loads(raw)["kind"] == "failure_spike"
+
+
+def test_a_sync_the_org_refuses_at_start_alerts_once_a_day(shared_org: Any, tmp_path: Path, received: Any) -> None:
+    """R25: a session the org refuses (INVALID_SESSION_ID) stops `sync` at start with one
+    sentence (exit 1) and sends `session_expired`; the next refused run sends nothing new."""
+    url, kept = received
+    (tmp_path / "refused").mkdir()
+    store = open_store(tmp_path / "refused")
+    store.app.close()
+    run(store, "alerts", "set", "alert_url", url)
+    env = {**shared_org.environment(), "SALESFORCE_SESSION_ID": "not-the-session-0123456789"}
+    env["ACTIVITY_SYNC_ALERT_SECRET"] = SECRET
+
+    first = run(store, "sync", **env)
+    second = run(store, "sync", **env)
+
+    assert first.returncode == second.returncode == 1
+    assert "refused the session" in first.stderr and "Traceback" not in first.stderr
+    ((headers, raw),) = kept
+    body = json.loads(raw)
+    assert body["kind"] == "session_expired" and "INVALID_SESSION_ID" in body["summary"]
+    assert verify(raw, headers["x-activity-sync-signature"], SECRET)
+    assert "not-the-session" not in raw.decode()
