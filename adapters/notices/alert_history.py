@@ -1,10 +1,23 @@
-"""The alert settings' history as the CLI and the console show it (addresses by host only)."""
+"""What the CLI and the console show about alerts: settings, their history, alerts by state.
+
+An address is shown by its host only (its path may be a secret, as a Slack webhook's is).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from domain.alert_settings import ALERT_SETTINGS_ID, AlertConfig, AlertSettings, shown_url
+from sqlalchemy import Engine, func, select
+
+from adapters.notices.alert_queue import alert_rows, create_tables
+from domain.alert_settings import (
+    ALERT_KEYS,
+    ALERT_SETTINGS_ID,
+    AlertConfig,
+    AlertSettings,
+    shown_url,
+)
+from projections.alerter import alert_config
 from projections.application import ActivitySyncApp
 
 
@@ -32,3 +45,18 @@ def alert_history(app: ActivitySyncApp) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def alert_panel(app: ActivitySyncApp, views: Engine) -> dict[str, Any]:
+    """The settings (address by host), the keys, the history newest first, alerts by state."""
+    config = alert_config(app).to_dict()
+    create_tables(views)
+    with views.connect() as connection:
+        query = select(alert_rows.c.state, func.count()).group_by(alert_rows.c.state)
+        counts = {state: int(n) for state, n in connection.execute(query)}
+    return {
+        "settings": {**config, "alert_url": shown_url(config["alert_url"])},
+        "keys": list(ALERT_KEYS),
+        "history": list(reversed(alert_history(app))),
+        "alerts": {s: counts.get(s, 0) for s in ("pending", "delivered", "failed")},
+    }

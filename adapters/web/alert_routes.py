@@ -10,10 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from adapters.notices.alert_history import alert_history
-from adapters.notices.alert_queue import alert_rows, create_tables
+from adapters.notices.alert_history import alert_panel
 from adapters.web.admins import who
 from adapters.web.console import Console
 from adapters.web.rendering import back, checked_form, confirm
@@ -30,25 +28,11 @@ def _console(request: Request) -> Console:
     return console
 
 
-def alert_panel(console: Console) -> dict[str, Any]:
-    """What the settings page and `/api/alerts` show: values, history, alerts by state."""
-    config = alert_config(console.app).to_dict()
-    create_tables(console.views)
-    with console.views.connect() as connection:
-        query = select(alert_rows.c.state, func.count()).group_by(alert_rows.c.state)
-        counts = {state: int(n) for state, n in connection.execute(query)}
-    return {
-        "settings": {**config, "alert_url": shown_url(config["alert_url"])},
-        "keys": list(ALERT_KEYS),
-        "history": list(reversed(alert_history(console.app))),
-        "alerts": {s: counts.get(s, 0) for s in ("pending", "delivered", "failed")},
-    }
-
-
 @api.get("/alerts")
 def alerts(request: Request) -> dict[str, Any]:
     """Alert settings in force (the address by its host), their history, alerts by state."""
-    return alert_panel(_console(request))
+    console = _console(request)
+    return alert_panel(console.app, console.views)
 
 
 @pages.post("/settings/alerts", response_model=None)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine as SqlEngine
 
 from adapters.bootstrap import Runtime, build
+from adapters.notices.alert_history import alert_panel
 from adapters.views.daily_trends import daily
 from adapters.views.documents import history_rows, show_document, stats_for
 from adapters.web import queries
@@ -137,6 +138,16 @@ def health_document(console: Console) -> dict[str, Any]:
         "webhook_enabled": console.config.webhook_secret is not None,
         "days": daily(app, views, TREND_DAYS),  # the chart of the last 30 UTC days
         "sync_switch": switch_state(app).to_dict(),  # the admin's pause switch
+        "alerts": _alerts(app, views),  # where alerts go, how many were sent
+    }
+
+
+def _alerts(app: ActivitySyncApp, views: SqlEngine) -> dict[str, Any]:
+    panel = alert_panel(app, views)
+    return {
+        **panel["alerts"],
+        "to": panel["settings"]["alert_url"],
+        "format": panel["settings"]["alert_format"],
     }
 
 

@@ -28,3 +28,13 @@ class PauseRequest(BaseModel):
     """`POST /api/sync/pause`: why (optional, shown beside the pause)."""
 
     reason: str = Field(default="", max_length=500)
+
+
+class AlertsSummary(BaseModel):
+    """Alerts on the health page: where they go (host only), in what format, by state."""
+
+    to: str
+    format: str
+    pending: int
+    delivered: int
+    failed: int

@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from adapters.notices.alert_history import alert_panel
 from adapters.views import address_index
 from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
-from adapters.web import actions, alert_routes, queries, story, trend_chart
+from adapters.web import actions, queries, story, trend_chart
 from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
@@ -199,7 +200,7 @@ def settings_page(request: Request, changed: str | None = None) -> HTMLResponse:
         history=list(reversed(rows)),
         keys=list(SETTABLE),
         changed=changed,
-        alerts=alert_routes.alert_panel(console),  # templates/alert_settings.html
+        alerts=alert_panel(console.app, console.views),  # templates/alert_settings.html
     )
 
 

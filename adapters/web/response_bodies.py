@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adapters.web.over_time_bodies import Day, SyncSwitchState
+from adapters.web.over_time_bodies import AlertsSummary, Day, SyncSwitchState
 
 
 class Problem(BaseModel):
@@ -123,6 +123,7 @@ class Health(BaseModel):
     webhook_enabled: bool
     days: list[Day]  # the last 30 UTC days (adapters/web/over_time_bodies.py)
     sync_switch: SyncSwitchState  # the admin's pause switch
+    alerts: AlertsSummary  # where alerts go, how many were sent
 
 
 class FailedRecord(BaseModel):

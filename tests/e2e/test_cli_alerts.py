@@ -133,7 +133,9 @@ def test_alerts_send_posts_a_signed_spike_once(store: Store, received: Any) -> N
     assert json.loads(raw)["kind"] == "failure_spike"
 
 
-def test_a_sync_the_org_refuses_at_start_alerts_once_a_day(shared_org: Any, tmp_path: Path, received: Any) -> None:
+def test_a_sync_the_org_refuses_at_start_alerts_once_a_day(
+    shared_org: Any, tmp_path: Path, received: Any
+) -> None:
     """R25: a session the org refuses (INVALID_SESSION_ID) stops `sync` at start with one
     sentence (exit 1) and sends `session_expired`; the next refused run sends nothing new."""
     url, kept = received

@@ -7,8 +7,11 @@ naming who made it and when (`pause --json`)."""
 from __future__ import annotations
 
 import json
+import queue
 import subprocess
+import threading
 from pathlib import Path
+from typing import IO
 
 from replay_support import EXECUTABLE, new_case, run
 
@@ -60,6 +63,20 @@ def test_resume_lets_sync_run_and_every_flip_is_an_event_naming_who(
     assert flips == [("SyncPaused", "ana"), ("SyncResumed", "ben")]
 
 
+def lines_of(stream: IO[str]) -> queue.Queue[str]:
+    """The stream's lines as they come, read by a thread (so a silent process fails the
+    test instead of hanging it)."""
+    found: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:
+            found.put(line)
+        found.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    return found
+
+
 def test_sync_follow_idles_while_paused_and_syncs_once_resumed(shared_org, tmp_path: Path) -> None:
     case = new_case(shared_org, tmp_path, "follow", 2)
     case.email("follow-1", 2)
@@ -72,14 +89,14 @@ def test_sync_follow_idles_while_paused_and_syncs_once_resumed(shared_org, tmp_p
         env={"PATH": "/usr/bin:/bin", **case.env()},
     )
     try:
-        assert follow.stderr is not None
-        first = follow.stderr.readline()
+        assert follow.stderr is not None and follow.stdout is not None
+        errors, output = lines_of(follow.stderr), lines_of(follow.stdout)
+        first = errors.get(timeout=120)
         assert "sync is paused" in first and "waiting" in first
         assert case.tasks() == []  # idle: nothing written while paused
         run(case, "resume", "--by", "ben")
-        assert "sync resumed" in follow.stderr.readline()
-        assert follow.stdout is not None
-        while "Tasks written" not in (line := follow.stdout.readline()):
+        assert "sync resumed" in errors.get(timeout=120)
+        while "Tasks written" not in (line := output.get(timeout=120)):
             assert line, "sync --follow stopped before it synced"
     finally:
         follow.terminate()
