@@ -1,7 +1,7 @@
 """Named admin tokens: one per person, so every change made in the console names who made it.
 
 `ACTIVITY_SYNC_ADMIN_TOKENS="ana:tok1,ben:tok2"`, or `ACTIVITY_SYNC_ADMIN_TOKENS_FILE`
-naming a file of `name:token` lines (`#` starts a comment). `ACTIVITY_SYNC_ADMIN_TOKEN`
+naming a file of `name:token` lines (`#` starts a comment; owner-only, `chmod 600`). `ACTIVITY_SYNC_ADMIN_TOKEN`
 keeps working beside them as the person `admin`. Names are recorded (`console:ana`);
 tokens never are: a refusal names the entry (its position or line), never its token.
 """
@@ -77,6 +77,12 @@ def from_env(env: Mapping[str, str], single: str | None) -> Named:
 
 
 def _file_entries(path: Path) -> list[tuple[str, str]]:
+    mode = path.stat().st_mode if path.is_file() else 0
+    if mode & 0o077:
+        raise BadInput(
+            f"{TOKENS_FILE_ENV}: {path} is readable by group or others: restrict it with "
+            f"`chmod 600 {path}`"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -120,11 +120,15 @@ def test_named_tokens_come_from_the_environment_or_a_file(tmp_path: Path) -> Non
     listed = from_env({"ACTIVITY_SYNC_ADMIN_TOKENS": f"Ana:{ANA}, ben:{BEN}"}, None)
     file = tmp_path / "admins"
     file.write_text(f"# the console's admins\nana:{ANA}\n\nben:{BEN}\n", encoding="utf-8")
+    file.chmod(0o600)
     from_file = from_env({"ACTIVITY_SYNC_ADMIN_TOKENS_FILE": str(file)}, None)
     single = "single-token-0123456789abcdef"
     both = from_env({"ACTIVITY_SYNC_ADMIN_TOKENS": f"ana:{ANA}"}, single)
 
     assert listed == from_file == PEOPLE
+    file.chmod(0o644)
+    with pytest.raises(BadInput, match="chmod 600"):
+        from_env({"ACTIVITY_SYNC_ADMIN_TOKENS_FILE": str(file)}, None)
     assert both == (("ana", ANA), ("admin", single))  # the single token keeps working
     assert from_env({}, single) == ()  # alone, it is the console's one unnamed token
     config = config_from_env({"ACTIVITY_SYNC_ADMIN_TOKENS": f"ana:{ANA}"})
