@@ -10,10 +10,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
+from adapters.notices import alert_queue
 from adapters.notices import queue as notice_queue
 from adapters.store import work_queue
 from adapters.store.followers import Follower
-from adapters.views import address_index, recipient_view, record_names, task_view
+from adapters.views import address_index, daily_trends, recipient_view, record_names, task_view
 from domain.model import WriteOutcome
 from projections.application import ActivitySyncApp
 from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
@@ -44,6 +45,8 @@ FOLLOWERS: tuple[Follower, ...] = (
     address_index.FOLLOWER,  # Recorded -> the console's search by address
     recipient_view.FOLLOWER,  # RecipientsResolved -> recipients by outcome (stats, exports)
     record_names.FOLLOWER,  # RecipientsResolved -> the names beside ids (failures, console)
+    alert_queue.FOLLOWER,  # refusals, pauses, org state -> the admin's alerts, judged by the alerter
+    daily_trends.FOLLOWER,  # TaskCreated, SyncFailed, ChunkSynced -> figures per UTC day
 )
 
 
@@ -143,9 +146,15 @@ class Runtime:
         """The sync worker; `check` first makes sure the org can be used (one clear sentence if not)."""
         gateway = self.gateway()
         if check:
-            from adapters.salesforce.readiness import check_ready
+            from adapters.salesforce.readiness import SessionRefused, check_ready
 
-            check_ready(gateway)
+            try:
+                check_ready(gateway)
+            except SessionRefused as refused:
+                from adapters.notices.alerts_run import alert_refused_session
+
+                alert_refused_session(self.app, self.location, self.env, str(refused))
+                raise
         return SyncWorker(
             self.app,
             self.queue(),

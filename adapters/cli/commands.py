@@ -58,3 +58,10 @@ ALL.append(retry)
 from adapters.cli.export import export  # noqa: E402
 
 ALL.append(export)
+from adapters.cli.pause import pause, resume  # noqa: E402
+
+ALL.extend([pause, resume])
+
+from adapters.cli.alerts import alerts  # noqa: E402
+
+ALL.append(alerts)

@@ -11,10 +11,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from adapters.cli.alerts import set_alert
 from adapters.cli.config import Config
 from adapters.cli.layout import is_narrow, prose_column
 from adapters.cli.zone import local_time, zone_label
 from adapters.views.documents import history_rows, show_document
+from domain.alert_settings import ALERT_KEYS
 from domain.settings import parse_setting
 
 
@@ -50,6 +52,9 @@ def show(config: Config, as_json: bool) -> None:
 def set_(config: Config, key: str, value: str, changed_by: str | None, as_json: bool) -> None:
     """Change KEY to VALUE (lists are comma-separated: `settings set excluded a.example,b@c.example`)."""
     key = key.strip().replace("-", "_")
+    if key in ALERT_KEYS:  # the alert settings, kept apart (adapters/cli/alerts.py)
+        set_alert(config, key, value, changed_by)
+        return
     parse_setting(key, value)  # refuses bad keys and values before the store is touched
     with config.runtime() as runtime:
         app = runtime.app

@@ -14,6 +14,7 @@ from adapters.cli.config import Config
 from adapters.cli.exits import Interrupted
 from adapters.cli.interrupt import GracefulStop, left_to_do
 from adapters.cli.rules import print_report
+from adapters.cli.sync_pause import PauseGate
 from adapters.cli.sync_report import (
     did_something,
     report,
@@ -59,6 +60,11 @@ from projections.worker import SyncWorker, WorkerOptions
     help="Look at what the org changed in the engine's records when the last look is this "
     "old (R27; 0: never, `activity-sync drift` does it on demand).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run even though the sync is paused (`activity-sync pause`); the switch stays paused.",
+)
 @click.pass_obj
 def sync(
     config: Config,
@@ -70,6 +76,7 @@ def sync(
     lease_seconds: float,
     wait: bool,
     drift_minutes: float,
+    force: bool,
 ) -> None:
     """Process everything pending: look people up, plan Tasks, write them, record the outcome.
 
@@ -83,11 +90,15 @@ def sync(
     if worker_id:
         options.owner = worker_id
     with config.runtime() as runtime:
+        gate = PauseGate(runtime.app, force, follow)
+        gate.may_run()  # a paused store: refused here (exit 1), or idle under --follow
         worker = runtime.worker(options)
         with GracefulStop(lambda text: click.echo(text, err=True)) as stop:
             worker.queue = stop.guard(worker.queue)
             try:
-                done = _rounds(runtime, worker, as_json, follow, interval, wait, drift_minutes)
+                done = _rounds(
+                    runtime, worker, gate, as_json, follow, interval, wait, drift_minutes
+                )
             except KeyboardInterrupt:
                 raise Interrupted(left_to_do(runtime.queue().pending_count)) from None
     if done.summary.paused == "org_unavailable" or done.summary.records_failed:
@@ -97,6 +108,7 @@ def sync(
 def _rounds(
     runtime: Runtime,
     worker: SyncWorker,
+    gate: PauseGate,
     as_json: bool,
     follow: bool,
     interval: float,
@@ -107,6 +119,9 @@ def _rounds(
     if follow and not as_json:
         click.echo(f"following: a round every {interval:g} s; Ctrl-C to stop", err=True)
     while True:
+        if not gate.may_run():  # paused under --follow: idle until resumed
+            time.sleep(interval)
+            continue
         done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
         busy = did_something(done.summary)
         if not follow or busy:

@@ -15,9 +15,9 @@ from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, webhook
 from adapters.web import request_bodies as req
 from adapters.web import response_bodies as res
+from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 
-WHO = "console"
 Responses = dict[int | str, dict[str, Any]]
 AUTH: Responses = {
     401: {"model": res.Problem, "description": "the admin token is missing or wrong"}
@@ -80,12 +80,12 @@ def failures(
     tags=["failures"],
     responses={**CHANGE, **MISSING},
 )
-def retry(console: ConsoleDep, order: req.RetryRequest) -> dict[str, Any]:
+def retry(console: ConsoleDep, order: req.RetryRequest, request: Request) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
     if isinstance(order, req.RetryKeys):
-        result = actions.retry(console.runtime, WHO, sync_keys=order.sync_keys)
+        result = actions.retry(console.runtime, who(request), sync_keys=order.sync_keys)
     else:
-        result = actions.retry(console.runtime, WHO, code=order.code)
+        result = actions.retry(console.runtime, who(request), code=order.code)
     console.sync.wake()
     return result.to_dict()
 
@@ -130,9 +130,10 @@ def settings(console: ConsoleDep) -> dict[str, Any]:
 def change_setting(
     console: ConsoleDep,
     change: req.SettingChange,  # type: ignore[valid-type]
+    request: Request,
 ) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
-    return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
+    return actions.change_setting(console.app, change.key, change.value, who(request))  # type: ignore[attr-defined]
 
 
 @router.get("/replay/plans", response_model=list[res.PlanSummary], tags=["replay"])

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from adapters.web import api, login, pages, rendering, why_not_logged
+from adapters.web import alert_routes, api, login, pages, rendering, switch_routes, why_not_logged
 from adapters.web.console import Console
 from adapters.web.security import ConsoleGuard
 from domain.errors import ActivitySyncError, BadInput, ConfigurationError, NotFound
@@ -49,6 +49,10 @@ def create_app(console: Console) -> FastAPI:
     app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(why_not_logged.router)
+    app.include_router(switch_routes.pages)  # the sync's pause switch
+    app.include_router(switch_routes.api)
+    app.include_router(alert_routes.pages)  # the alert settings
+    app.include_router(alert_routes.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
     app.add_middleware(ConsoleGuard, config=console.config, keys=console.keys)
