@@ -54,3 +54,7 @@ ALL.append(drift)
 from adapters.cli.retry import retry  # noqa: E402
 
 ALL.append(retry)
+
+from adapters.cli.keys import keys  # noqa: E402
+
+ALL.append(keys)

@@ -1,0 +1,60 @@
+"""The store's encryption key: read from the environment, checked, and handed to eventsourcing's cipher.
+
+Events are encrypted after encoding by the library's own mapper (AES-GCM from the
+`cryptography` package); the key never goes into an event, a log line, an error or argv.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+from base64 import b64decode
+from collections.abc import Mapping
+
+from eventsourcing.cryptography import AESCipher
+from eventsourcing.utils import get_topic
+
+from domain.errors import BadInput
+
+KEY_VARIABLE = "ACTIVITY_SYNC_ENCRYPTION_KEY"
+CIPHER_NAME = "AES-GCM"
+NEW_KEY_BYTES = 32  # AES-256
+# The application's own prefixed names win over any CIPHER_* in the process environment,
+# so only ACTIVITY_SYNC_ENCRYPTION_KEY decides whether the store is encrypted.
+_TOPIC, _KEY = "ACTIVITYSYNC_CIPHER_TOPIC", "ACTIVITYSYNC_CIPHER_KEY"
+
+
+def new_key() -> str:
+    """A fresh random key in the form the cipher reads (base64 of 32 bytes)."""
+    return AESCipher.create_key(NEW_KEY_BYTES)
+
+
+def store_key(env: Mapping[str, str] | None = None) -> str | None:
+    """The key set in the environment, None when not set; a malformed one is bad input."""
+    env = os.environ if env is None else env
+    value = (env.get(KEY_VARIABLE) or "").strip()
+    if not value:
+        return None
+    try:
+        size = len(b64decode(value.encode("ascii"), validate=True))
+    except (binascii.Error, UnicodeEncodeError):
+        size = -1
+    if size not in AESCipher.KEY_SIZES:
+        raise BadInput(
+            f"{KEY_VARIABLE} is not a key: it must be the base64 text of 16, 24 or 32 bytes, "
+            "as `activity-sync keys new` prints"
+        )
+    return value
+
+
+def key_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Just the key's variable, when set: for runtimes built on an environment of their own."""
+    env = os.environ if env is None else env
+    return {KEY_VARIABLE: env[KEY_VARIABLE]} if env.get(KEY_VARIABLE) else {}
+
+
+def cipher_env(key: str | None) -> dict[str, str]:
+    """The eventsourcing settings that turn the cipher on with `key`, or off without one."""
+    if key is None:
+        return {_TOPIC: "", _KEY: ""}
+    return {_TOPIC: get_topic(AESCipher), _KEY: key}
