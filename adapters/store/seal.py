@@ -4,8 +4,9 @@ One row in `store_encryption` says `none` or `AES-GCM` and, when encrypted, hold
 text encrypted with the store's key. Opening tries the key on it before anything is read
 or written, so a bad key is one sentence at start, never a failure halfway through a sync.
 A store without the row (older, or the row dropped) is judged by its first event and the
-row written; an empty store takes the mode it is opened with. Mixing is refused: a key on a
-plaintext store, or none on an encrypted one, would leave the log half readable.
+row written; a store still empty is encrypted when first opened with a key. Mixing is
+refused: a key on a plaintext store, or none on an encrypted one, would leave the log half
+readable.
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ def verify(app: Any, shown: str) -> Finding:
         return Finding(app.mapper.cipher is not None, True)
     cipher = app.mapper.cipher
     seal = table.read()
-    if seal is None or (seal.encrypted != (cipher is not None) and _empty(app)):
+    if seal is None or (not seal.encrypted and cipher is not None and _empty(app)):
         seal = _recorded(app, table, seal, cipher)
     return _judge(seal, cipher, shown)
 
 
 def _recorded(app: Any, table: _Table, seal: Seal | None, cipher: Cipher | None) -> Seal:
-    """Record the seal of a store that has none (or is still empty, so may change mode)."""
+    """Record the seal of a store that has none, or of a plaintext one still empty (a store
+    opened first without a key, say by `doctor`, may still be encrypted from its start)."""
     if _empty(app):
         chosen = _current(cipher)
         table.write(chosen, replace=seal is not None)
