@@ -99,3 +99,16 @@ def test_a_malformed_key_is_bad_input_that_does_not_show_the_key(
         open_app(f"sqlite:///{tmp_path / 'store.db'}", env={KEY_VARIABLE: value})
     assert value not in str(refused.value)
     assert not (tmp_path / "store.db").exists()
+
+
+def test_only_activity_sync_encryption_key_decides_whether_the_store_is_encrypted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eventsourcing's own CIPHER_* variables in the environment change nothing."""
+    monkeypatch.setenv("CIPHER_KEY", new_key())
+    monkeypatch.setenv("CIPHER_TOPIC", "eventsourcing.cryptography:AESCipher")
+    record(f"sqlite:///{tmp_path / 'store.db'}", {})
+    assert seal_of(tmp_path / "store.db") == "none"
+    with sqlite3.connect(tmp_path / "store.db") as connection:
+        states = [row[0] for row in connection.execute("SELECT state FROM stored_events")]
+    assert any(b"x@acme.example" in state for state in states)
