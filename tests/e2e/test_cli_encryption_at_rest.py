@@ -216,7 +216,9 @@ def test_doctor_says_whether_the_store_is_encrypted_and_whether_the_key_opens_it
     assert cli("--store", plain, "ingest", str(source)).returncode == 0
 
     def check(store: str, env: dict[str, str]) -> dict[str, str]:
-        document = json.loads(cli("--store", store, "doctor", "--json", env=env).stdout)
+        done = cli("--store", store, "doctor", "--json", env=env)
+        assert key not in done.stdout + done.stderr
+        document = json.loads(done.stdout)
         return next(c for c in document["checks"] if c["name"] == "encryption at rest")
 
     opened = check(url, {KEY: key})
