@@ -11,14 +11,14 @@ import os
 from base64 import b64decode
 from collections.abc import Mapping
 
-from eventsourcing.cryptography import AESCipher
-from eventsourcing.utils import get_topic
-
 from domain.errors import BadInput
 
 KEY_VARIABLE = "ACTIVITY_SYNC_ENCRYPTION_KEY"
 CIPHER_NAME = "AES-GCM"
 NEW_KEY_BYTES = 32  # AES-256
+KEY_SIZES = (16, 24, 32)  # what the cipher accepts, in bytes
+# eventsourcing's AES-GCM on the `cryptography` package; imported only when a key is used.
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 # The application's own prefixed names win over any CIPHER_* in the process environment,
 # so only ACTIVITY_SYNC_ENCRYPTION_KEY decides whether the store is encrypted.
 _TOPIC, _KEY = "ACTIVITYSYNC_CIPHER_TOPIC", "ACTIVITYSYNC_CIPHER_KEY"
@@ -26,6 +26,8 @@ _TOPIC, _KEY = "ACTIVITYSYNC_CIPHER_TOPIC", "ACTIVITYSYNC_CIPHER_KEY"
 
 def new_key() -> str:
     """A fresh random key in the form the cipher reads (base64 of 32 bytes)."""
+    from eventsourcing.cryptography import AESCipher
+
     return AESCipher.create_key(NEW_KEY_BYTES)
 
 
@@ -39,7 +41,7 @@ def store_key(env: Mapping[str, str] | None = None) -> str | None:
         size = len(b64decode(value.encode("ascii"), validate=True))
     except (binascii.Error, UnicodeEncodeError):
         size = -1
-    if size not in AESCipher.KEY_SIZES:
+    if size not in KEY_SIZES:
         raise BadInput(
             f"{KEY_VARIABLE} is not a key: it must be the base64 text of 16, 24 or 32 bytes, "
             "as `activity-sync keys new` prints"
@@ -57,4 +59,4 @@ def cipher_env(key: str | None) -> dict[str, str]:
     """The eventsourcing settings that turn the cipher on with `key`, or off without one."""
     if key is None:
         return {_TOPIC: "", _KEY: ""}
-    return {_TOPIC: get_topic(AESCipher), _KEY: key}
+    return {_TOPIC: CIPHER_TOPIC, _KEY: key}

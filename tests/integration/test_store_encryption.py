@@ -112,3 +112,13 @@ def test_only_activity_sync_encryption_key_decides_whether_the_store_is_encrypte
     with sqlite3.connect(tmp_path / "store.db") as connection:
         states = [row[0] for row in connection.execute("SELECT state FROM stored_events")]
     assert any(b"x@acme.example" in state for state in states)
+
+
+def test_the_cipher_named_is_eventsourcings_aes_gcm_with_the_sizes_it_accepts() -> None:
+    """The topic and key sizes are written out (no import at start-up): they must stay true."""
+    from eventsourcing.cryptography import AESCipher
+    from eventsourcing.utils import get_topic
+
+    from adapters.store.encryption import CIPHER_TOPIC, KEY_SIZES
+
+    assert get_topic(AESCipher) == CIPHER_TOPIC and AESCipher.KEY_SIZES == KEY_SIZES
