@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import binascii
 import os
+import stat
 from base64 import b64decode
 from collections.abc import Mapping
 
-from domain.errors import BadInput
+from domain.errors import BadInput, ConfigurationError
 
 KEY_VARIABLE = "ACTIVITY_SYNC_ENCRYPTION_KEY"
+KEY_FILE_VARIABLE = KEY_VARIABLE + "_FILE"
 CIPHER_NAME = "AES-GCM"
 NEW_KEY_BYTES = 32  # AES-256
 KEY_SIZES = (16, 24, 32)  # what the cipher accepts, in bytes
@@ -32,9 +34,10 @@ def new_key() -> str:
 
 
 def store_key(env: Mapping[str, str] | None = None) -> str | None:
-    """The key set in the environment, None when not set; a malformed one is bad input."""
+    """The key set in the environment (or in the file its _FILE names), None when not set;
+    a malformed one is bad input."""
     env = os.environ if env is None else env
-    value = (env.get(KEY_VARIABLE) or "").strip()
+    value = (env.get(KEY_VARIABLE) or "").strip() or _from_file(env.get(KEY_FILE_VARIABLE))
     if not value:
         return None
     try:
@@ -49,10 +52,29 @@ def store_key(env: Mapping[str, str] | None = None) -> str | None:
     return value
 
 
+def _from_file(path: str | None) -> str:
+    """The key kept in a file only its owner can read (as the other secrets' _FILE)."""
+    if not path:
+        return ""
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISREG(mode) and not mode & 0o077:
+            with open(path, encoding="ascii", errors="replace") as handle:
+                return handle.read().strip()
+    except OSError:
+        raise ConfigurationError(
+            f"{KEY_FILE_VARIABLE} names {path}, which cannot be read: point it at the key's file"
+        ) from None
+    raise ConfigurationError(
+        f"{KEY_FILE_VARIABLE} names {path}, which is not a file only its owner can read: "
+        f"point it at one (`chmod 600 {path}`)"
+    )
+
+
 def key_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Just the key's variable, when set: for runtimes built on an environment of their own."""
+    """Just the key's variables, when set: for runtimes built on an environment of their own."""
     env = os.environ if env is None else env
-    return {KEY_VARIABLE: env[KEY_VARIABLE]} if env.get(KEY_VARIABLE) else {}
+    return {name: env[name] for name in (KEY_VARIABLE, KEY_FILE_VARIABLE) if env.get(name)}
 
 
 def cipher_env(key: str | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.store.encryption import KEY_VARIABLE, new_key
+from adapters.store.encryption import KEY_FILE_VARIABLE, KEY_VARIABLE, new_key
 from adapters.store.persistence import open_app
 from domain.errors import BadInput, ConfigurationError
 from domain.model import Activity
@@ -122,3 +122,20 @@ def test_the_cipher_named_is_eventsourcings_aes_gcm_with_the_sizes_it_accepts() 
     from adapters.store.encryption import CIPHER_TOPIC, KEY_SIZES
 
     assert get_topic(AESCipher) == CIPHER_TOPIC and AESCipher.KEY_SIZES == KEY_SIZES
+
+
+def test_the_key_may_come_from_a_file_only_its_owner_can_read(tmp_path: Path) -> None:
+    """As the other secrets' _FILE: a file readable by others is refused, naming the fix."""
+    key, keyfile = new_key(), tmp_path / "store.key"
+    keyfile.write_text(key + "\n", encoding="ascii")
+    keyfile.chmod(0o640)
+    url, from_file = f"sqlite:///{tmp_path / 'store.db'}", {KEY_FILE_VARIABLE: str(keyfile)}
+    with pytest.raises(ConfigurationError, match="chmod 600") as refused:
+        open_app(url, env=from_file)
+    assert key not in str(refused.value)
+
+    keyfile.chmod(0o600)
+    record(url, from_file)
+
+    assert seal_of(tmp_path / "store.db") == "AES-GCM"
+    open_app(url, env={KEY_VARIABLE: key}).close()  # the same key, either way
