@@ -16,10 +16,11 @@ def keys() -> None:
 @keys.command("new")
 @click.option("--json", "as_json", is_flag=True, help="Print the key as one JSON document.")
 def new(as_json: bool) -> None:
-    """Print a fresh random key (AES-256-GCM, base64); the hint goes to stderr.
+    """Print a fresh random key for ACTIVITY_SYNC_ENCRYPTION_KEY.
 
-    Set it before the store's first event: a store is encrypted from its start or not at
-    all. Keep a copy where the store's backups are not: without the key the log is unreadable.
+    The key (AES-256-GCM, base64) goes alone to stdout, a one-line hint to stderr. Set it
+    before the store's first event: a store is encrypted from its start or not at all. Keep
+    a copy where the store's backups are not: without the key the log cannot be read.
     """
     key = new_key()
     if as_json:
