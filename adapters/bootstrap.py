@@ -94,7 +94,7 @@ class Runtime:
         if self._app is None:
             from adapters.store.persistence import open_app
 
-            self._app = open_app(self.location.url, create=self.create)
+            self._app = open_app(self.location.url, create=self.create, env=self.env)
         return self._app
 
     @property

@@ -65,3 +65,6 @@ ALL.extend([pause, resume])
 from adapters.cli.alerts import alerts  # noqa: E402
 
 ALL.append(alerts)
+from adapters.cli.keys import keys  # noqa: E402
+
+ALL.append(keys)

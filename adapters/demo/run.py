@@ -17,6 +17,7 @@ from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, Sample, build_samp
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import SeedRefused, load_seed, seed
+from adapters.store.encryption import key_env
 from domain.errors import ActivitySyncError
 from projections.worker import SyncSummary
 
@@ -61,7 +62,8 @@ def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoR
         f"{len(sample.contacts)} contacts, {len(sample.leads)} leads, {len(sample.users)} users."
     )
     store_url = f"sqlite:///{folder / 'store.db'}"
-    with build(store_url, org.instance_url, env=org.environment()) as runtime:
+    env = org.environment() | key_env()  # with a key set, the demo's store is encrypted too
+    with build(store_url, org.instance_url, env=env) as runtime:
         runtime.app.change_setting("internal_domains", OUR_DOMAIN, "demo")
         runtime.app.change_setting("excluded", EXCLUDED_DOMAIN, "demo")
         report = _ingest(runtime, folder, sample)
