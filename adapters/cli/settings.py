@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
-from adapters.views.documents import history_rows, show_document
+from adapters.views.settings_documents import history_rows, show_document
 from domain.settings import parse_setting
 
 
