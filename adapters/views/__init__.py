@@ -5,5 +5,6 @@
 - `queries`: lookups on the task view (find a Task, stats facts).
 - `rejections`: rejected input lines, newest first.
 - `address_index`: which activities name an email address (the console's search).
-- `documents`: explain, stats, settings and history as the CLI, console and demo show them.
+- `documents`: explain, stats, settings and history as the CLI, console and demo show them;
+  `settings_documents`: the settings ones, which need no SQL.
 """
