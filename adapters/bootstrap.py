@@ -134,7 +134,9 @@ class Runtime:
         if self._tracker is None:
             from projections.tracker import SettingsTracker
 
-            self._tracker = SettingsTracker(self.app, self.gateway())
+            # a read of the org's setting another process made in the last five minutes
+            # stands (R17): no Metadata API call per run
+            self._tracker = SettingsTracker(self.app, self.gateway(), across_processes=True)
         return self._tracker
 
     def worker(
