@@ -8,6 +8,8 @@ the figure is the median wall time. Its floor is a process that only imports the
 the command cannot do without (click for `--help`; eventsourcing, SQLAlchemy, rich, orjson
 for the audit commands; simple-salesforce too for `timeline`), timed the same way.
 The store is small: the sample day of email (data/) synced into a fresh local org.
+A last row times the org setting's read (R17, the Metadata API) as a new process makes it,
+against one light REST call (GET /limits) on the same connection.
 `--tree DIR` times the CLI of another checkout (e.g. the main branch) on the same store.
 """
 
@@ -33,6 +35,17 @@ FLOORS = {
     "audit": f"{BASE}; {SQL}",
     "org": f"{BASE}; import simple_salesforce",
 }
+# The settings read of R17 as the first Metadata API call of a fresh process, against one
+# light REST call on the same warm connection (GET /limits).
+PROBE = """
+import json, os, time
+from adapters.salesforce import open_gateway
+gateway = open_gateway(None, os.environ, budget_percent=None)
+gateway.transport.sf.limits()
+started = time.perf_counter(); gateway.shared_activities(); read = time.perf_counter() - started
+started = time.perf_counter(); gateway.transport.sf.limits(); light = time.perf_counter() - started
+print(json.dumps([read, light]))
+"""
 
 
 def once(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -102,6 +115,27 @@ def rows(runs: int, tree: Path, env: dict[str, str], activity: str, person: str)
     return out
 
 
+def probe_row(runs: int, tree: Path, env: dict[str, str]) -> dict:
+    """The org setting's read in a fresh process (what every `sync` pays) against GET /limits."""
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE], cwd=tree, env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"the settings read failed: {done.stderr[-400:]}")
+        samples.append(json.loads(done.stdout))
+    read, light = (statistics.median(s[i] for s in samples) for i in (0, 1))
+    return {
+        "command": "R17 settings read, new process",
+        "seconds": read,
+        "floor": "one REST call",
+        "floor_imports": "GET /limits on the same connection",
+        "floor_seconds": light,
+        "ratio": read / light,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -112,7 +146,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         env, activity, person, org = prepare(Path(folder))
         try:
-            found = rows(options.runs, options.tree.resolve(), env, activity, person)
+            tree = options.tree.resolve()
+            found = rows(options.runs, tree, env, activity, person)
+            found.append(probe_row(options.runs, tree, env))
         finally:
             org.stop()  # type: ignore[attr-defined]
     if options.json:
