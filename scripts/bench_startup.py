@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = "from adapters.cli.main import main; main()"
@@ -68,24 +69,23 @@ def paired(
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def prepare(folder: Path) -> tuple[dict[str, str], str, str, object]:
-    """A local org with the sample org, the sample day ingested and synced into a store."""
-    from adapters.local_org.launcher import start_local_org
+def prepare(folder: Path, org: Any, tree: Path) -> tuple[dict[str, str], str, str]:
+    """The sample org seeded, the sample day ingested and synced into a store by the timed
+    checkout's own CLI (a store is read by the version that wrote it)."""
     from adapters.local_org.seed import load_seed, seed
 
-    org = start_local_org(folder / "org.db")
     seed(org.salesforce(), load_seed(json.loads((ROOT / "data/sample-org.json").read_text())))
     env = {**os.environ, **org.environment(), "ACTIVITY_SYNC_STORE": f"sqlite:///{folder}/s.db"}
     sample = ROOT / "data/sample-activities.jsonl"
     for command in (["ingest", str(sample)], ["sync"]):
         # the sample day holds one record the org refuses on purpose: sync exits 1
         done = subprocess.run(
-            [sys.executable, "-c", CLI, *command], cwd=ROOT, env=env, capture_output=True
+            [sys.executable, "-c", CLI, *command], cwd=tree, env=env, capture_output=True
         )
         if done.returncode not in (0, 1):
             raise SystemExit(f"{command[0]} of the sample day failed")
     first = json.loads(sample.read_text().splitlines()[0])
-    return env, first["id"], first["to"][0], org
+    return env, first["id"], first["to"][0]
 
 
 def rows(runs: int, tree: Path, env: dict[str, str], activity: str, person: str) -> list[dict]:
@@ -143,14 +143,16 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
-        env, activity, person, org = prepare(Path(folder))
-        try:
-            tree = options.tree.resolve()
-            found = rows(options.runs, tree, env, activity, person)
-            found.append(probe_row(options.runs, tree, env))
-        finally:
-            org.stop()  # type: ignore[attr-defined]
+    from adapters.local_org.launcher import start_local_org
+
+    tree = options.tree.resolve()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-startup-") as folder,
+        start_local_org(Path(folder) / "org.db") as org,
+    ):
+        env, activity, person = prepare(Path(folder), org, tree)
+        found = rows(options.runs, tree, env, activity, person)
+        found.append(probe_row(options.runs, tree, env))
     if options.json:
         print(json.dumps(found, indent=2))
         return
