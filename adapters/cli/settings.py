@@ -15,7 +15,7 @@ from adapters.cli.alerts import set_alert
 from adapters.cli.config import Config
 from adapters.cli.layout import is_narrow, prose_column
 from adapters.cli.zone import local_time, zone_label
-from adapters.views.documents import history_rows, show_document
+from adapters.views.settings_documents import history_rows, show_document
 from domain.alert_settings import ALERT_KEYS
 from domain.settings import parse_setting
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 
-import adapters.cli.commands  # noqa: F401  (imports every module a command can reach)
 import adapters.web.app  # noqa: F401
-from adapters.bootstrap import FOLLOWERS
+from adapters.bootstrap import followers
+from adapters.cli.main import _register
 from adapters.store.followers import Follower
+
+_register()  # imports every command's module, and so every module a command can reach
+FOLLOWERS = followers()
 
 
 def test_every_follower_in_the_code_is_in_the_bootstrap_table() -> None:
