@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from adapters.cli.alerts import set_alert
 from adapters.cli.config import Config
 from adapters.cli.layout import is_narrow, prose_column
 from adapters.cli.zone import local_time, zone_label
@@ -53,6 +52,8 @@ def set_(config: Config, key: str, value: str, changed_by: str | None, as_json: 
     """Change KEY to VALUE (lists are comma-separated: `settings set excluded a.example,b@c.example`)."""
     key = key.strip().replace("-", "_")
     if key in ALERT_KEYS:  # the alert settings, kept apart (adapters/cli/alerts.py)
+        from adapters.cli.alerts import set_alert  # loaded only for them: start-up
+
         set_alert(config, key, value, changed_by)
         return
     parse_setting(key, value)  # refuses bad keys and values before the store is touched

@@ -91,7 +91,8 @@ def sync(
         options.owner = worker_id
     with config.runtime() as runtime:
         gate = PauseGate(runtime.app, force, follow)
-        gate.may_run()  # a paused store: refused here (exit 1), or idle under --follow
+        while not gate.may_run():  # refused here (exit 1), or idle under --follow until resumed
+            time.sleep(interval)
         worker = runtime.worker(options)
         with GracefulStop(lambda text: click.echo(text, err=True)) as stop:
             worker.queue = stop.guard(worker.queue)

@@ -33,7 +33,8 @@ def test_a_paused_store_refuses_a_sync_by_hand_and_force_runs_it(
     state = json.loads(paused.stdout)
     assert state["paused"] is True and state["changed"] is True
     assert state["by"] == "ana" and state["reason"] == "org migration" and state["at"]
-    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout) == {"error": refused.stderr.strip()[7:], "code": 1}
     assert "sync is paused" in refused.stderr and "by ana (org migration)" in refused.stderr
     assert "activity-sync resume" in refused.stderr and "Traceback" not in refused.stderr
     assert forced.returncode == 0, forced.stderr
@@ -96,7 +97,7 @@ def test_sync_follow_idles_while_paused_and_syncs_once_resumed(shared_org, tmp_p
         assert case.tasks() == []  # idle: nothing written while paused
         run(case, "resume", "--by", "ben")
         assert "sync resumed" in errors.get(timeout=120)
-        while "Tasks written" not in (line := output.get(timeout=120)):
+        while "written" not in (line := output.get(timeout=120)):
             assert line, "sync --follow stopped before it synced"
     finally:
         follow.terminate()

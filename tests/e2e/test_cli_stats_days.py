@@ -76,11 +76,12 @@ def test_the_text_output_is_a_compact_table_with_totals(store: Store) -> None:
 
 @pytest.mark.parametrize("days", ["0", "367", "-3", "week"])
 def test_days_outside_one_to_366_are_refused_with_exit_2(store: Store, days: str) -> None:
-    """Bad input: one sentence, exit 2, nothing printed on stdout."""
+    """Bad input: one sentence, exit 2; with --json the same sentence as a JSON object."""
     result = run(store, "stats", "--days", days, "--json")
 
     assert result.returncode == 2
-    assert result.stdout == ""
+    assert json.loads(result.stdout)["code"] == 2
+    assert "--days" in json.loads(result.stdout)["error"]
     assert "--days" in result.stderr and "Traceback" not in result.stderr
 
 
