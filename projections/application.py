@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.activity import EmailActivity, activity_uuid
 from domain.model import Activity
@@ -38,6 +38,24 @@ class ActivitySyncApp(Application[UUID]):
     # OrgWatch gains an event at every look at the org (R27): a snapshot every 50 keeps
     # loading it cheap for the worker, which reads it once per chunk.
     snapshotting_intervals = {OrgWatch: 50}
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save, in the same order, but our own aggregates' events are taken
+        without its two runtime Protocol checks per object (on Python 3.11 they cost about
+        a fifth of an ingest); anything else goes through the library's collecting."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing.events.extend(obj.collect_events())
+                processing.aggregates[obj.id] = obj
+            else:
+                processing.collect_events(obj)
+        processing.collect_events(**kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)  # the library's deprecated hook, called as it does
+        return recordings
 
     def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
         """Each aggregate's events, oldest first (absent when none); in one read per chunk

@@ -168,5 +168,6 @@ def main() -> None:
             f"{r['floor_per_second']:>10,}{r['ratio']:>6.2f}x"
         )
 
+
 if __name__ == "__main__":
     main()
