@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
 from bench_ingest import DEFAULT_POSTGRES, kinds, store_of  # noqa: E402
 from sync_fakes import FakeOrg  # noqa: E402
 
-from adapters.store.persistence import locate, open_app  # noqa: E402
+from adapters.store.persistence import creation_lock, locate, open_app  # noqa: E402
 from adapters.store.sql import engine_for  # noqa: E402
 from adapters.store.work_queue import SqlWorkQueue  # noqa: E402
 from domain.model import Activity  # noqa: E402
@@ -117,7 +117,12 @@ def floor(app: Any, before: int, url: str, chunk: int) -> tuple[float, int]:
         while len(saves) <= slot:
             saves.append([])
         saves[slot].append(event)
-    plain = Application[Any](env=locate(url).env)
+    location = locate(url)
+    if location.kind == "postgres":
+        with creation_lock(location):  # creates the schema
+            plain = Application[Any](env=location.env)
+    else:
+        plain = Application[Any](env=location.env)
     started = time.perf_counter()
     for group in saves:
         if group:
