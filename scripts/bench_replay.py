@@ -34,6 +34,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+import domain.notices  # noqa: F401 - every stored event's topic is known to the log scan
+import domain.org_watch  # noqa: F401
+import domain.rejection  # noqa: F401
+import domain.rules  # noqa: F401
+import domain.settings  # noqa: F401
+import domain.sync_run  # noqa: F401
 from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact
