@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from adapters.views.queries import find, stats_facts
+from adapters.views.lagging import locate
+from adapters.views.queries import stats_facts
 from adapters.views.task_view import catch_up
 from domain.errors import NotFound
 from domain.settings import SETTABLE, SETTINGS_ID, OrgSettings, Settings
@@ -45,9 +46,9 @@ SETTINGS = SettingsCache()
 def explain_document(
     app: ActivitySyncApp, engine: Engine, ident: str, cache: SettingsCache = SETTINGS
 ) -> dict[str, Any]:
-    """Catch the view up, find what `ident` names, and explain it (raises NotFound)."""
-    catch_up(app, engine)
-    located = find(engine, ident)
+    """Find what `ident` names and explain it from its activity's events (raises NotFound);
+    a view that lags the log is not waited for (adapters/views/lagging.py)."""
+    located = locate(app, engine, ident)
     if located is None:
         raise NotFound(f"no Task, Event, sync key or activity matches '{ident}'")
     events = app.history(located.activity_uuid)
