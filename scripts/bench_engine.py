@@ -11,6 +11,7 @@ Both sides run in this one process, after start-up (imports, opening the store):
 - floor: a plain eventsourcing application saving the very events that run stored, decoded
   from its log, into a fresh store of the same kind, two saves per chunk as the worker
   needs (decisions before the write, outcomes after: R20).
+The sides take turns (`--repeat`, 3) and each keeps its best time: the machine is shared.
 The ratio is floor seconds / engine seconds (1.0 would be the engine costing only its saves).
 """
 
@@ -139,28 +140,33 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--profile", help="write cProfile stats of the engine run here")
+    parser.add_argument("--repeat", type=int, default=3, help="turns per side; best time kept")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as name:
         folder = Path(name)
         for kind in kinds(args.stores, args.postgres):
-            with store_of(kind, folder, args.postgres, "engine") as url:
-                seconds, before, app = measure(url, args.emails, args.chunk_size, args.profile)
-                with store_of(kind, folder, args.postgres, "floor") as floor_url:
-                    floor_seconds, events = floor(app, before, floor_url, args.chunk_size)
-                app.close()
+            best: dict[str, float] = {}
+            for _ in range(args.repeat):  # the sides take turns; each keeps its best time
+                with store_of(kind, folder, args.postgres, "engine") as url:
+                    seconds, before, app = measure(url, args.emails, args.chunk_size, args.profile)
+                    with store_of(kind, folder, args.postgres, "floor") as floor_url:
+                        floor_seconds, events = floor(app, before, floor_url, args.chunk_size)
+                    app.close()
+                best["engine"] = min(seconds, best.get("engine", seconds))
+                best["floor"] = min(floor_seconds, best.get("floor", floor_seconds))
             results.append(
                 {
                     "store": kind,
                     "emails": args.emails,
                     "chunk_size": args.chunk_size,
-                    "seconds": round(seconds, 2),
-                    "per_second": round(args.emails / seconds),
+                    "seconds": round(best["engine"], 2),
+                    "per_second": round(args.emails / best["engine"]),
                     "events": events,
-                    "floor_seconds": round(floor_seconds, 2),
-                    "floor_per_second": round(args.emails / floor_seconds),
-                    "ratio": round(floor_seconds / seconds, 2),
+                    "floor_seconds": round(best["floor"], 2),
+                    "floor_per_second": round(args.emails / best["floor"]),
+                    "ratio": round(best["floor"] / best["engine"], 2),
                 }
             )
     if args.json:
