@@ -290,6 +290,9 @@ def main() -> None:
     parser.add_argument(
         "--skip", default="", help="comma list of parts to skip: ingest,engine,sync,workers"
     )
+    parser.add_argument(
+        "--chunks", help="comma list of chunk sizes for one worker (default: the sweep)"
+    )
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true")
     shown.add_argument("--markdown", action="store_true")
@@ -316,7 +319,10 @@ def main() -> None:
         if "sync" not in skip:
             figures["sync"] = measure_sync(size["sync"])
         if "workers" not in skip and postgres_reason(args.postgres) is None:
-            workers = measure_workers(size["workers"], size["chunks"], args.postgres, folder)
+            chunks = (
+                tuple(int(c) for c in args.chunks.split(",")) if args.chunks else size["chunks"]
+            )
+            workers = measure_workers(size["workers"], chunks, args.postgres, folder)
             figures["workers"] = [asdict(w) for w in workers]
     command = "python scripts/bench.py " + " ".join(sys.argv[1:])
     if args.json:
