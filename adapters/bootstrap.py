@@ -10,39 +10,47 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
-from adapters.notices import queue as notice_queue
-from adapters.store import work_queue
-from adapters.store.followers import Follower
-from adapters.views import address_index, task_view
-from domain.model import WriteOutcome
-from projections.application import ActivitySyncApp
 from projections.ports import ChangeReader, DirectoryLookup, OrgProbe, TaskWriter
-from projections.sync_round import SyncRound, added, sync_round
-from projections.tracker import SettingsTracker
-from projections.worker import SyncWorker, WorkerOptions
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine as SqlEngine
 
     from adapters.salesforce.reads import TimelineEntry
+    from adapters.store.followers import Follower
     from adapters.store.persistence import StoreLocation
     from adapters.store.work_queue import SqlWorkQueue
+    from domain.model import WriteOutcome
+    from projections.application import ActivitySyncApp
     from projections.notifier import Notifier, NotifyReport
     from projections.org_drift import DriftReport
     from projections.ports import Held
     from projections.retries import RetryResult
+    from projections.sync_round import SyncRound
+    from projections.tracker import SettingsTracker
+    from projections.worker import SyncWorker, WorkerOptions
     from replay.support_repair import Repair
 
 
-# The log's followers, in the order of the flow (docs/architecture.md): which events feed
-# which read model or queue. Each is a short handler beside the table it writes;
-# `adapters.store.followers.follow` keeps its position, transaction and retries.
-FOLLOWERS: tuple[Follower, ...] = (
-    work_queue.FOLLOWER,  # Recorded, BatchFormed, BatchRetired, RetryRequested -> work queue
-    task_view.FOLLOWER,  # every event -> the task view (explain, stats, replay's record)
-    notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
-    address_index.FOLLOWER,  # Recorded -> the console's search by address
-)
+def followers() -> tuple[Follower, ...]:
+    """The log's followers, in the order of the flow (docs/architecture.md): which events
+    feed which read model or queue. Each is a short handler beside the table it writes;
+    `adapters.store.followers.follow` keeps its position, transaction and retries. (A
+    function, so that a command that reads loads none of them.)"""
+    from adapters.notices import alert_queue
+    from adapters.notices import queue as notice_queue
+    from adapters.store import work_queue
+    from adapters.views import address_index, daily_trends, recipient_view, record_names, task_view
+
+    return (
+        work_queue.FOLLOWER,  # Recorded, BatchFormed, BatchRetired, RetryRequested -> work queue
+        task_view.FOLLOWER,  # every event -> the task view (explain, stats, replay's record)
+        notice_queue.FOLLOWER,  # TaskCreated -> rule notices (R26), judged by the notifier
+        address_index.FOLLOWER,  # Recorded -> the console's search by address
+        recipient_view.FOLLOWER,  # RecipientsResolved -> recipients by outcome (stats, exports)
+        record_names.FOLLOWER,  # RecipientsResolved -> the names beside ids (failures, console)
+        alert_queue.FOLLOWER,  # refusals, pauses, org state -> the admin's alerts
+        daily_trends.FOLLOWER,  # TaskCreated, SyncFailed, ChunkSynced -> figures per UTC day
+    )
 
 
 class OrgGateway(DirectoryLookup, TaskWriter, OrgProbe, ChangeReader, Protocol):
@@ -89,7 +97,7 @@ class Runtime:
         if self._app is None:
             from adapters.store.persistence import open_app
 
-            self._app = open_app(self.location.url, create=self.create)
+            self._app = open_app(self.location.url, create=self.create, env=self.env)
         return self._app
 
     @property
@@ -129,7 +137,11 @@ class Runtime:
 
     def tracker(self) -> SettingsTracker:
         if self._tracker is None:
-            self._tracker = SettingsTracker(self.app, self.gateway())
+            from projections.tracker import SettingsTracker
+
+            # a read of the org's setting another process made in the last five minutes
+            # stands (R17): no Metadata API call per run
+            self._tracker = SettingsTracker(self.app, self.gateway(), across_processes=True)
         return self._tracker
 
     def worker(
@@ -139,11 +151,19 @@ class Runtime:
         check: bool = True,
     ) -> SyncWorker:
         """The sync worker; `check` first makes sure the org can be used (one clear sentence if not)."""
+        from projections.worker import SyncWorker
+
         gateway = self.gateway()
         if check:
-            from adapters.salesforce.readiness import check_ready
+            from adapters.salesforce.readiness import SessionRefused, check_ready
 
-            check_ready(gateway)
+            try:
+                check_ready(gateway)
+            except SessionRefused as refused:
+                from adapters.notices.alerts_run import alert_refused_session
+
+                alert_refused_session(self.app, self.location, self.env, str(refused))
+                raise
         return SyncWorker(
             self.app,
             self.queue(),
@@ -169,6 +189,7 @@ class Runtime:
 
     def check_org(self) -> DriftReport:
         """Read what the org changed in the records the engine wrote, record it (R27)."""
+        from adapters.views import task_view
         from adapters.views.queries import activities_of
         from projections.org_drift import check_org
 
@@ -191,6 +212,7 @@ class Runtime:
     ) -> RetryResult:
         """Re-queue the records Salesforce refused for good that match every filter given
         (a RetryRequested event each); the next sync writes them again (R25)."""
+        from adapters.views import task_view
         from adapters.views.queries import failed_records
         from projections.retries import request_retries
 
@@ -212,6 +234,8 @@ class Runtime:
         """One round as `sync`, the console and the demo run it (projections.sync_round);
         with `drift_minutes`, it first looks at the org's changes when the last look is that
         old (R27)."""
+        from projections.sync_round import SyncRound, added, sync_round
+
         notify = self.notify if rules else (lambda: None)
         done = sync_round(
             worker,

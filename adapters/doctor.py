@@ -32,6 +32,7 @@ def run_checks(
     """Run every check in order; org checks are skipped when the org cannot be reached."""
     checks: list[Check] = []
     runtime = _store_check(store, salesforce, env, checks)
+    checks.append(_encryption_check(store, env))
     if runtime is None:
         checks.append(Check("org", SKIP, "not checked: the store did not open"))
     else:
@@ -64,6 +65,15 @@ def _rules_check(runtime: Runtime, env: Mapping[str, str]) -> Check | None:
         f"{len(rules)} rule(s) but ACTIVITY_SYNC_RULES_SECRET is not set: notices wait unsent",
         "set ACTIVITY_SYNC_RULES_SECRET (or ACTIVITY_SYNC_RULES_SECRET_FILE) to sign rule notices",
     )
+
+
+def _encryption_check(store: str | None, env: Mapping[str, str]) -> Check:
+    """Whether the events are encrypted at rest, and whether the key opens them."""
+    from adapters.store.at_rest import at_rest
+
+    found = at_rest(store, env)
+    status = {True: PASS, False: FAIL, None: SKIP}[found.ok]
+    return Check("encryption at rest", status, found.detail, found.fix)
 
 
 def _store_check(

@@ -9,6 +9,14 @@ The syntax check is deliberately practical rather than a full RFC 5322 parser:
 - a dotted domain: two or more labels, each 1-63 letters, digits (Unicode allowed, for
   internationalised domains) or inner hyphens, and a top-level label that is not all digits;
 - at most 254 characters in all.
+
+A display-name form (`Ana Lee <ana.lee@acme.example>`, `"Lee, Ana" <ana@acme.example>`), as
+mail exports write them, stands for the address inside `<...>`: `normalise` takes it out,
+so it is matched exactly as the bare address. The standard library's parser
+(`email.utils.getaddresses`) must read the whole text as one address; anything else (an
+unquoted comma, two addresses, an empty or unclosed `<...>`) stays as given and is judged
+invalid, with the reason from `display_problem`. The display name itself stays in the
+text as given, where the address is.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import getaddresses
 from functools import lru_cache
 
 from domain.settings import Settings
@@ -24,11 +33,50 @@ MAX_ADDRESS = 254
 MAX_LOCAL_PART = 64
 MAX_LABEL = 63
 _NOT_ALLOWED = re.compile(r"[\s<>,;]")
+# A display name (quoted strings may hold anything) followed by one `<...>`.
+_DISPLAY = re.compile(r'(?P<name>(?:"(?:[^"\\]|\\.)*"|[^<>"])*)<(?P<address>[^<>]*)>', re.DOTALL)
 
 
 def normalise(address: str) -> str:
-    """R1: trimmed and lower-cased, the form every comparison and directory key uses."""
-    return address.strip().lower()
+    """R1: trimmed and lower-cased, the form every comparison and directory key uses; a
+    display-name form stands for the address inside its `<...>`."""
+    return address_of(address).strip().lower()
+
+
+def address_of(given: str) -> str:
+    """The address a display-name form wraps; any other text as it is."""
+    if "<" not in given and ">" not in given:
+        return given
+    split = split_display(given)
+    return split[1] if split is not None else given
+
+
+def split_display(given: str) -> tuple[str, str] | None:
+    """`Ana Lee <ana@acme.example>` -> (`Ana Lee`, `ana@acme.example`); None when `given` is
+    not one well-formed display-name address."""
+    text = given.strip()
+    match = _DISPLAY.fullmatch(text)
+    if match is None or not match["address"].strip():
+        return None
+    pairs = getaddresses([text])
+    if len(pairs) != 1 or not pairs[0][1]:
+        return None
+    return pairs[0][0], match["address"].strip()
+
+
+def display_problem(given: str) -> str | None:
+    """Why a text in display-name form gives no address (None when it does, or is not one)."""
+    text = given.strip()
+    if "<" not in text and ">" not in text:
+        return None
+    match = _DISPLAY.fullmatch(text)
+    if match is None:
+        return "a display name must be followed by exactly one address in <...>"
+    if not match["address"].strip():
+        return "the <...> after the display name holds no address"
+    if split_display(text) is None:
+        return "the display name has an unquoted comma, @ or other special character (quote it)"
+    return None
 
 
 @lru_cache(maxsize=65536)

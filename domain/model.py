@@ -106,6 +106,7 @@ class ContactFact:
     email: str
     account_id: str | None = None
     last_modified: str = ""
+    name: str = ""  # personal data, kept beside its address (docs/audit.md, Names)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class LeadFact:
     id: str
     email: str
     last_modified: str = ""
+    name: str = ""  # personal data, kept beside its address (docs/audit.md, Names)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,10 @@ class Directory:
     )
     roles_by_contact: Mapping[str, tuple[OpportunityFact, ...]] = field(default_factory=dict)
     users_by_email: Mapping[str, str] = field(default_factory=dict)
+    # Names for reading only (the planner never looks at them): each User's name under
+    # the User's address, each Account's under its id.
+    user_names: Mapping[str, str] = field(default_factory=dict)
+    account_names: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         def rows(mapping: Mapping[str, tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
@@ -151,6 +157,8 @@ class Directory:
             "opportunities_by_account": rows(self.opportunities_by_account),
             "roles_by_contact": rows(self.roles_by_contact),
             "users_by_email": dict(self.users_by_email),
+            "user_names": dict(self.user_names),
+            "account_names": dict(self.account_names),
         }
 
     @classmethod
@@ -166,6 +174,8 @@ class Directory:
             opportunities_by_account=rows("opportunities_by_account", OpportunityFact),
             roles_by_contact=rows("roles_by_contact", OpportunityFact),
             users_by_email=dict(data.get("users_by_email", {})),
+            user_names=dict(data.get("user_names", {})),
+            account_names=dict(data.get("account_names", {})),
         )
 
     def restricted_to(self, addresses: set[str], senders: set[str]) -> Directory:
@@ -186,6 +196,8 @@ class Directory:
                 c: self.roles_by_contact[c] for c in contact_ids if c in self.roles_by_contact
             },
             users_by_email={s: self.users_by_email[s] for s in senders if s in self.users_by_email},
+            user_names={s: self.user_names[s] for s in senders if s in self.user_names},
+            account_names={a: self.account_names[a] for a in accounts if a in self.account_names},
         )
 
 

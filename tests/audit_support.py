@@ -57,6 +57,11 @@ def store_at(url: str, shared: str = "on", **settings: str) -> Store:
     return Store(url, app, view_engine(url))
 
 
+def person_name(email: str) -> str:
+    """The Name the org gives a test Contact: `Pat P00` for p00@acme.example."""
+    return f"Pat {email.split('@')[0].upper()}"
+
+
 def sf_id(prefix: str) -> str:
     """A fresh 18-character Salesforce-like id with the object's prefix."""
     return f"{prefix}{next(_ids):015d}"
@@ -78,6 +83,7 @@ class Org:
             email=email,
             account_id=account,
             last_modified="2026-01-01T00:00:00+00:00",
+            name=person_name(email),
         )
         self.contacts.setdefault(email, []).append(fact)
         return fact.id
@@ -103,6 +109,7 @@ class Org:
             opportunities_by_account={k: tuple(v) for k, v in self.opportunities.items()},
             roles_by_contact={k: tuple(v) for k, v in self.roles.items()},
             users_by_email=dict(self.users),
+            account_names={ACCOUNT: ACCOUNT_NAME},
         )
 
 
@@ -156,6 +163,7 @@ def write_all(aggregate: EmailActivity, tasks: Iterable[PlannedTask]) -> dict[st
 # A mixed history: every kind of event the view follows --------------------------------
 
 ACCOUNT = "001000000000000ACM"
+ACCOUNT_NAME = "Acme Corporation"
 
 
 def engagement(source_id: str, kind: str, actor: str) -> Activity:

@@ -9,6 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.cli.recipients_render import print_recipients
+from adapters.cli.record_names import linked, named, person
+from adapters.cli.zone import local_time
 from projections.explain.sentences import people
 from projections.explain.writes import grouped_relations
 
@@ -16,15 +19,17 @@ SHOWN_CONTACTS = 10
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Lines wrap at spaces to the terminal's width, so no id is split by the terminal."""
+    return Console(highlight=False, soft_wrap=False)
 
 
 def print_explain(doc: dict[str, Any]) -> None:
     out = _console()
     a = doc["activity"]
     out.print(
-        f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · {a['occurred_at']} · "
-        f"from {escape(str(a['sender']))} · [bold]{a['status']}[/]"
+        f"[bold]Activity {escape(str(a['id']))}[/] · {a['type']} · "
+        f"{local_time(a['occurred_at'], True)} · "
+        f"from {person(a.get('sender_name'), a['sender'])} · [bold]{a['status']}[/]"
     )
     out.print(
         f"  Subject: {escape(str(a.get('subject') or '(none)'))} · source {escape(a['source'])}"
@@ -54,9 +59,8 @@ def _recipients(out: Console, doc: dict[str, Any]) -> None:
         if r["outcome"] == "contact" and contacts > SHOWN_CONTACTS:
             continue
         role = r["role"]
-        out.print(
-            f"  #{r['position'] + 1} {escape(str(r['address']))} ({role}) {escape(r['explanation'])}"
-        )
+        who = person(r.get("name"), r["address"])
+        out.print(f"  #{r['position'] + 1} {who} ({role}) {escape(r['explanation'])}")
     if contacts > SHOWN_CONTACTS:
         out.print(f"  … and {contacts - SHOWN_CONTACTS} more matched Contacts (see --json)")
     for warning in resolution["warnings"]:
@@ -64,19 +68,20 @@ def _recipients(out: Console, doc: dict[str, Any]) -> None:
 
 
 def _task(out: Console, t: dict[str, Any]) -> None:
-    sf = t["salesforce_id"] or "not written"
+    sf = linked(t["salesforce_id"], t.get("url")) if t["salesforce_id"] else "not written"
     out.print(f"\n[bold]{t['sobject']} {sf}[/] · {t['status']} · sync key {t['sync_key']}")
     if t["subject"]:
         out.print(f"  Subject: {escape(t['subject'])}")
     batch, primary = t["batch"], t["primary"] or {}
     out.print(
         f"  Batch {batch['index'] + 1} of {batch['count']} · {people(t['member_count'])} · "
-        f"primary {escape(str(primary.get('address')))} ({primary.get('id')})"
+        f"primary {person(primary.get('name'), primary.get('address'))} ({primary.get('id')})"
     )
     out.print(f"  {escape(batch['explanation'])}")
     what = t["what"]
     out.print(
-        f"  WhatId {what['id'] or '(empty)'} by {what['rule']}: {escape(what['explanation'])}"
+        f"  WhatId {named(what.get('name'), what['id'])} by {what['rule']}: "
+        f"{escape(what['explanation'])}"
     )
     for o in t["opportunities_considered"]:
         state = (
@@ -125,7 +130,7 @@ def _timeline(out: Console, t: dict[str, Any]) -> None:
             (change["at"] or "", f"[magenta]in the org[/] {escape(change['explanation'])}")
         )
     for at, text in sorted(lines, key=lambda line: line[0]):
-        out.print(f"  {at}  {text}")
+        out.print(f"  {local_time(at) if at else '-'}  {text}")
 
 
 def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:
@@ -133,7 +138,8 @@ def _siblings(out: Console, siblings: list[dict[str, Any]]) -> None:
     for s in siblings:
         out.print(
             f"  {s['sobject']} {s['salesforce_id'] or 'not written'} · {s['status']} · "
-            f"WhoId {s['who_id']} · WhatId {s['what_id'] or '(empty)'} by {s['what_rule']} · "
+            f"WhoId {named(s.get('who_name'), s['who_id'])} · "
+            f"WhatId {named(s.get('what_name'), s['what_id'])} by {s['what_rule']} · "
             f"batch {s['batch_index'] + 1}/{s['batch_count']} ({people(s['member_count'])}) · "
             f"{s['sync_key']}"
         )
@@ -162,6 +168,7 @@ def print_stats(doc: dict[str, Any]) -> None:
     codes = ", ".join(f"{c} {v['events']}" for c, v in f["by_code"].items()) or "none"
     out.print(f"Failed records: {f['records_failed']} · refusals by code: {escape(codes)}")
     out.print(f"Rejected input lines: {doc['rejected_lines']}")
+    print_recipients(out, doc)
     api = doc["api"]
     per = api["calls_per_email"] if api["calls_per_email"] is not None else "n/a"
     out.print(
@@ -170,7 +177,8 @@ def print_stats(doc: dict[str, Any]) -> None:
     latest = api["latest"]
     if latest:
         out.print(
-            f"Org usage: {latest['used']} of {latest['limit']} daily calls at {latest['at']}; "
+            f"Org usage: {latest['used']} of {latest['limit']} daily calls at "
+            f"{local_time(latest['at'], True)}; "
             f"budget {api['budget_percent']}% = {latest['budget_calls']} calls"
             + (" [red](over budget)[/]" if latest["over_budget"] else "")
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from adapters.bootstrap import Runtime, build
+if TYPE_CHECKING:
+    from adapters.bootstrap import Runtime
 
 
 @dataclass
@@ -17,6 +19,8 @@ class Config:
     def runtime(self, external_id_field: str | None = None, create: bool = True) -> Runtime:
         """The engine on this store and org (`with config.runtime() as runtime:`); commands
         that only read pass `create=False`, so a mistyped store is refused, not made."""
+        from adapters.bootstrap import build  # the engine's modules load with the command
+
         return build(
             self.store, self.salesforce, external_id_field=external_id_field, create=create
         )

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.config import Config
+from adapters.cli.zone import local_time
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.views.rejections import KeptLine, newest_rejections
 from domain.errors import BadInput
@@ -104,9 +105,10 @@ def _print_rejected(lines: list[KeptLine], total: int) -> None:
         return
     table = Table(title=f"Rejected input: {total} lines kept, newest {len(lines)} shown")
     for column in ("source", "line", "field", "reason", "raw"):
-        table.add_column(column, overflow="fold")
+        # a line number and a field name are never split; the rest wraps at words
+        table.add_column(column, overflow="fold", no_wrap=column in ("line", "field"))
     for line in lines:
-        source = f"{line.source}\n{line.ingested_at[:16].replace('T', ' ')}"
+        source = f"{line.source}\n{local_time(line.ingested_at)[:16]}"
         cells = (source, str(line.line), line.field or "-", line.reason, _excerpt(line))
         table.add_row(*(Text(cell) for cell in cells))
     Console(soft_wrap=False).print(table)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import click
 
+from adapters.cli.commands import COMMANDS
 from adapters.cli.config import Config
 from adapters.cli.exits import run
+from adapters.cli.lazy_group import LazyGroup
+from adapters.cli.zone import zone_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--store",
     envvar="ACTIVITY_SYNC_STORE",
@@ -22,6 +29,7 @@ from adapters.cli.exits import run
     default=None,
     help="Salesforce instance URL (credentials come from the environment).",
 )
+@zone_option
 @click.pass_context
 def cli(ctx: click.Context, store: str, salesforce: str | None) -> None:
     """Sync email activity into Salesforce as shared Tasks, with an audit trail and replay."""
@@ -29,12 +37,11 @@ def cli(ctx: click.Context, store: str, salesforce: str | None) -> None:
 
 
 def _register() -> None:
-    from adapters.cli import commands
-
-    for command in commands.ALL:
-        cli.add_command(command)
+    """Load every command now (each is otherwise imported when it is first used)."""
+    context = click.Context(cli)
+    for name in cli.list_commands(context):
+        cli.get_command(context, name)
 
 
 def main() -> None:
-    _register()
     run(cli)

@@ -81,7 +81,7 @@ def serve(
         bound = listener.getsockname()
         shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         click.echo(f"activity-sync console on http://{shown}:{bound[1]}/", err=True)
-        _describe(settings.admin_token, settings.webhook_secret, no_worker, host)
+        _describe(settings.guarded, settings.webhook_secret, no_worker, host)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
         # Ctrl+C is how a server stops: uvicorn has shut down gracefully when it re-raises it.
         with contextlib.suppress(KeyboardInterrupt):
@@ -105,7 +105,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def _describe(token: str | None, secret: str | None, no_worker: bool, host: str) -> None:
+def _describe(token: bool, secret: str | None, no_worker: bool, host: str) -> None:
     guard = "admin token required" if token else f"no admin token: open to whoever can reach {host}"
     if not is_loopback(host):
         guard += " (plain HTTP: put an HTTPS proxy in front)"

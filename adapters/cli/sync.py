@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
+from datetime import UTC, datetime
 
 import click
-import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from adapters.bootstrap import Runtime
 from adapters.cli.config import Config
+from adapters.cli.exits import Interrupted
+from adapters.cli.interrupt import GracefulStop, left_to_do
 from adapters.cli.rules import print_report
+from adapters.cli.sync_pause import PauseGate
+from adapters.cli.sync_report import (
+    did_something,
+    report,
+    rules_did_something,
+    warn_if_nobody_matched,
+)
+from adapters.cli.zone import local_time
 from domain.errors import BadInput
 from projections.ports import Held
 from projections.sync_round import SyncRound
-from projections.worker import SyncSummary, SyncWorker, WorkerOptions
+from projections.worker import SyncWorker, WorkerOptions
 
 
 @click.command()
@@ -52,6 +60,11 @@ from projections.worker import SyncSummary, SyncWorker, WorkerOptions
     help="Look at what the org changed in the engine's records when the last look is this "
     "old (R27; 0: never, `activity-sync drift` does it on demand).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run even though the sync is paused (`activity-sync pause`); the switch stays paused.",
+)
 @click.pass_obj
 def sync(
     config: Config,
@@ -63,6 +76,7 @@ def sync(
     lease_seconds: float,
     wait: bool,
     drift_minutes: float,
+    force: bool,
 ) -> None:
     """Process everything pending: look people up, plan Tasks, write them, record the outcome.
 
@@ -76,25 +90,59 @@ def sync(
     if worker_id:
         options.owner = worker_id
     with config.runtime() as runtime:
+        gate = PauseGate(runtime.app, force, follow)
+        gate.may_run()  # a paused store: refused here (exit 1), or idle under --follow
         worker = runtime.worker(options)
-        while True:
-            done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
-            _report(done.summary, as_json)
-            _warn_if_nobody_matched(done.summary, as_json)
-            if done.drift is not None and done.drift.changes and not as_json:
-                counts = ", ".join(f"{n} {kind}" for kind, n in done.drift.counts().items())
-                click.echo(f"the org changed records the engine wrote: {counts} (see `explain`)")
-            if done.rules is not None and not as_json:
-                print_report(done.rules, Console())
-            if not follow:
-                break
-            time.sleep(interval)
+        with GracefulStop(lambda text: click.echo(text, err=True)) as stop:
+            worker.queue = stop.guard(worker.queue)
+            try:
+                done = _rounds(
+                    runtime, worker, gate, as_json, follow, interval, wait, drift_minutes
+                )
+            except KeyboardInterrupt:
+                raise Interrupted(left_to_do(runtime.queue().pending_count)) from None
     if done.summary.paused == "org_unavailable" or done.summary.records_failed:
         raise SystemExit(1)
 
 
+def _rounds(
+    runtime: Runtime,
+    worker: SyncWorker,
+    gate: PauseGate,
+    as_json: bool,
+    follow: bool,
+    interval: float,
+    wait: bool,
+    drift_minutes: float,
+) -> SyncRound:
+    """One round, or with `follow` a round every `interval` seconds until interrupted."""
+    if follow and not as_json:
+        click.echo(f"following: a round every {interval:g} s; Ctrl-C to stop", err=True)
+    while True:
+        if not gate.may_run():  # paused under --follow: idle until resumed
+            time.sleep(interval)
+            continue
+        done = _round(runtime, worker, wait and not follow, drift_minutes, quiet=as_json)
+        busy = did_something(done.summary)
+        if not follow or busy:
+            report(done.summary, as_json, follow)
+            warn_if_nobody_matched(done.summary, as_json)
+        if done.drift is not None and done.drift.changes and not as_json:
+            counts = ", ".join(f"{n} {kind}" for kind, n in done.drift.counts().items())
+            click.echo(f"the org changed records the engine wrote: {counts} (see `explain`)")
+        if (
+            done.rules is not None
+            and not as_json
+            and (not follow or rules_did_something(done.rules))
+        ):
+            print_report(done.rules, Console())
+        if not follow:
+            return done
+        time.sleep(interval)
+
+
 def _waiting(held: Held) -> None:
-    until = time.strftime("%H:%M:%S", time.localtime(held.first_expiry))
+    until = local_time(datetime.fromtimestamp(held.first_expiry, UTC))[11:]
     click.echo(
         f"waiting for {held.count} activities other workers hold "
         f"(the first lease runs out at {until})",
@@ -127,45 +175,3 @@ def _round(
             progress=lambda s: progress.update(task, completed=s.activities),
             **round_options,
         )
-
-
-def _warn_if_nobody_matched(summary: SyncSummary, as_json: bool) -> None:
-    """Activities were synced but nothing was written or refused: no recipient matched."""
-    written = summary.tasks_written + summary.events_written + summary.records_failed
-    if summary.resolved and not written and not as_json:
-        click.echo(
-            f"warning: {summary.resolved} activities were synced but none of their recipients "
-            "matched a Contact or Lead in the org (or all were excluded): check the org's "
-            "people (`activity-sync org seed` for the local org) or see why with "
-            "`activity-sync explain <activity id>`",
-            err=True,
-        )
-
-
-def _report(summary: SyncSummary, as_json: bool) -> None:
-    if as_json:
-        click.echo(orjson.dumps(dataclasses.asdict(summary)).decode())
-        return
-    table = Table(title="sync", show_header=False)
-    rows = [
-        ("activities processed", summary.activities),
-        ("newly resolved and planned", summary.resolved),
-        ("Tasks written", summary.tasks_written),
-        ("Events written", summary.events_written),
-        ("records refused (kept, see stats)", summary.records_failed),
-        ("records to retry later", summary.records_deferred),
-        ("records deleted (replay)", summary.deleted),
-        ("re-planned as individual (R18)", summary.replanned),
-        ("API calls", summary.api_calls),
-        ("still pending", summary.pending),
-    ]
-    for label, value in rows:
-        table.add_row(label, str(value))
-    for code, count in sorted(summary.failures.items()):
-        table.add_row(f"  refused: {code}", str(count))
-    console = Console()
-    console.print(table)
-    if summary.paused == "budget":
-        console.print(f"[yellow]Paused at the API budget:[/yellow] {summary.detail}")
-    elif summary.paused:
-        console.print(f"[red]Paused, the org is unavailable:[/red] {summary.detail}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,12 @@ from adapters.demo.sample import EXCLUDED_DOMAIN, OUR_DOMAIN, Sample, build_samp
 from adapters.input.ingest import IngestReport, ingest_stream
 from adapters.local_org.launcher import LocalOrg, start_local_org
 from adapters.local_org.seed import SeedRefused, load_seed, seed
+from adapters.store.encryption import key_env
 from domain.errors import ActivitySyncError
 from projections.worker import SyncSummary
+
+# The written-records table shows "Related to" from this many columns on.
+RELATED_FROM = 100
 
 
 @dataclass
@@ -57,7 +62,8 @@ def _run(folder: Path, sample: Sample, org: LocalOrg, console: Console) -> DemoR
         f"{len(sample.contacts)} contacts, {len(sample.leads)} leads, {len(sample.users)} users."
     )
     store_url = f"sqlite:///{folder / 'store.db'}"
-    with build(store_url, org.instance_url, env=org.environment()) as runtime:
+    env = org.environment() | key_env()  # with a key set, the demo's store is encrypted too
+    with build(store_url, org.instance_url, env=env) as runtime:
         runtime.app.change_setting("internal_domains", OUR_DOMAIN, "demo")
         runtime.app.change_setting("excluded", EXCLUDED_DOMAIN, "demo")
         report = _ingest(runtime, folder, sample)
@@ -109,17 +115,7 @@ def _print(
     explained: dict[str, Any] | None,
     store_url: str,
 ) -> None:
-    table = Table(title=f"What was written: {len(tasks)} Tasks, {len(events)} Events")
-    table.add_column("Subject", no_wrap=True, overflow="ellipsis", max_width=30)
-    table.add_column("Name (primary)", no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column("Contacts", justify="right", min_width=3)
-    table.add_column("Related to", no_wrap=True, overflow="ellipsis", max_width=24)
-    for record in tasks + events:
-        who = (record.get("Who") or {}).get("Name") or ""
-        what = (record.get("What") or {}).get("Name") or ""
-        count = record.get("WhoCount")
-        table.add_row(record["Subject"], who, str(count or 1), what)
-    console.print(table)
+    console.print(_written_table(tasks + events, console.width))
     people = sum(int(t.get("WhoCount") or 1) for t in tasks)
     console.print(
         f"Sharing wrote {len(tasks)} Tasks where one Task per contact would have written "
@@ -130,10 +126,29 @@ def _print(
         _print_explained(console, explained)
     console.print(
         f"\nEverything is in {store_url.removeprefix('sqlite:///')}. Try:\n"
-        f"  activity-sync --store {store_url} explain <Task Id>\n"
+        f"  activity-sync --store {store_url} explain <Task/Event Id>\n"
         f"  activity-sync --store {store_url} stats\n"
         f"  activity-sync --store {store_url} rejected"
     )
+
+
+def _written_table(records: list[dict[str, Any]], width: int) -> Table:
+    """Every record the sync wrote with its whole Id; a narrow screen drops "Related to"."""
+    tasks = sum(1 for r in records if str(r["Id"]).startswith("00T"))
+    table = Table(title=f"What was written: {tasks} Tasks, {len(records) - tasks} Events")
+    table.add_column("Task/Event Id", no_wrap=True, min_width=18)  # an id is never cut
+    table.add_column("Subject", overflow="fold", ratio=3)
+    table.add_column("Name (primary)", overflow="fold", ratio=2)
+    table.add_column("Contacts", justify="right", no_wrap=True, min_width=len("Contacts"))
+    related = width >= RELATED_FROM
+    if related:
+        table.add_column("Related to", overflow="fold", ratio=2)
+    for record in records:
+        who = (record.get("Who") or {}).get("Name") or ""
+        what = (record.get("What") or {}).get("Name") or ""
+        cells = [record["Id"], record["Subject"], who, str(record.get("WhoCount") or 1)]
+        table.add_row(*cells, *([what] if related else []))
+    return table
 
 
 def _print_explained(console: Console, doc: dict[str, Any]) -> None:
@@ -168,6 +183,12 @@ def _print_explained(console: Console, doc: dict[str, Any]) -> None:
         if write.get("kind") != "related":
             outcome = write.get("code") or "ok"
             console.print(
-                f"Write at {write['at']}: {write['kind']} {write.get('salesforce_id')} ({outcome})"
+                f"Write at {_local(write['at'])}: {write['kind']} {write.get('salesforce_id')} "
+                f"({outcome})"
             )
     console.print(f"{related} secondary contacts were related in the same call (TaskWhoIds).")
+
+
+def _local(at: str) -> str:
+    """A stored UTC time as this machine's clock shows it, to the second."""
+    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")

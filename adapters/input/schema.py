@@ -2,7 +2,8 @@
 
 `check_activity` turns one decoded JSON value into an `Activity`, or raises `FieldError`
 naming the first field at fault. Addresses in to/cc/bcc and the actor are not judged here:
-an unusable one is the planner's `invalid` outcome (R3), not a refused line.
+an unusable one is the planner's `invalid` outcome (R3), not a refused line. Every address
+field takes the display-name form (`Ana Lee <ana@acme.example>`): the address inside is used.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.input.timestamps import parse_timestamp
-from domain.addresses import is_valid_address, normalise
+from domain.addresses import display_problem, is_valid_address, normalise
 from domain.model import ACTIVITY_TYPES, ENGAGEMENT_TYPES, Activity, RelatedRecord
 
 MAX_RECIPIENTS = 10_000
@@ -48,7 +49,10 @@ def check_activity(data: Any) -> Activity:
     occurred_at = _timestamp(data, "occurred_at", required=True)
     sender = _required_text(data, "sender", MAX_TEXT)
     if not is_valid_address(normalise(sender)):
-        raise FieldError("sender", "not a valid email address")
+        problem = display_problem(sender)
+        raise FieldError(
+            "sender", "not a valid email address" + (f": {problem}" if problem else "")
+        )
     to, cc, bcc = _recipients(data, kind)
     actor = _actor(data, kind)
     starts_at, ends_at = _meeting_times(data, kind)

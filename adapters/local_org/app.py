@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from adapters.local_org import admin, partner_soap, settings_change, soap
+from adapters.local_org import admin, partner_soap, record_page, settings_change, soap
 from adapters.local_org.assumptions import DEFAULT_API_LIMIT, MAX_URI_BYTES
 from adapters.local_org.errors import SfError
 from adapters.local_org.faults import Faults
@@ -110,6 +110,8 @@ class OrgApp:
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/__admin/"):
             return admin.handle(self, request)
+        if record_page.handles(request.path):
+            return record_page.handle(self, request)
         response = self._api(request)
         response.headers.update(self.limit_header())
         return response

@@ -184,6 +184,14 @@ METADATA_DENIED_MESSAGE = (
 )
 """The SOAP fault faultstring after "INSUFFICIENT_ACCESS: " (certinia/apex-mdapi issue 44,
 https://github.com/certinia/apex-mdapi/issues/44; facts 2)."""
+METADATA_NO_SOAP_ACTION = "The request carries no SOAPAction header"
+"""UNCONFIRMED wording, stricter reading: a Metadata API request must be a SOAP 1.1 envelope
+sent with a SOAPAction header (empty is fine, as the WSDL's operations declare), with its
+SessionHeader inside the envelope's Header in the Metadata API's namespace
+(http://soap.sforce.com/2006/04/metadata; the Partner API's in urn:partner.soap.sforce.com),
+and the call as the Body's only element. Anything else is a SOAP fault: no SOAPAction
+INVALID_SOAP_ACTION, a session header elsewhere INVALID_SESSION_ID, a body that is not one
+readMetadata INVALID_OPERATION, a body that is not XML INVALID_XML."""
 
 # --- Converted leads, merge, the recycle bin (Partner SOAP API; facts 9) ----------------------
 LEAD_PREFIX = "00Q"
@@ -272,3 +280,11 @@ USER_REQUIRED_FIELDS = ("LastName", "Email", "Username")
 CUSTOM_OBJECT = "Project__c"
 """One custom object (prefix a01, child of Account through Account__c) so WhatId can point at a
 custom record (SPEC R13)."""
+
+# --- Record pages (the targets of "open in Salesforce" links) --------------------------------
+RECORD_PAGE_VERSION = "63.0"
+"""The API version whose fields a record page shows (`/lightning/r/<Object>/<Id>/view`)."""
+RECORD_PAGE_WITHOUT_SESSION = 401
+"""A record page without a signed-in session (cookie `sid`, set by `/secur/frontdoor.jsp`)
+answers 401 with how to sign in; Salesforce redirects to its login page instead. The page is
+the local org's own plain rendering of the record's fields, not Lightning's."""

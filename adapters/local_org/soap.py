@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from adapters.local_org.assumptions import METADATA_DENIED_MESSAGE
+from adapters.local_org.assumptions import METADATA_DENIED_MESSAGE, METADATA_NO_SOAP_ACTION
 from adapters.local_org.protocol import Request, Response
 from adapters.local_org.users import Caller
 
@@ -16,23 +16,26 @@ if TYPE_CHECKING:
 
 _SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 _MD = "http://soap.sforce.com/2006/04/metadata"
+_PARTNER = "urn:partner.soap.sforce.com"
 _PARTNER_FAULT = "urn:fault.partner.soap.sforce.com"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML = "text/xml; charset=utf-8"
 
 
 def session_id(request: Request) -> str | None:
-    """The sessionId of the SessionHeader (Metadata or Partner namespace), None without one."""
+    """The sessionId of the envelope's SessionHeader, in the namespace of the API the path
+    names (Metadata or Partner); None without one, or for a body that is no SOAP envelope."""
+    namespace = _PARTNER if request.path.startswith("/services/Soap/u/") else _MD
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
         return None
-    for header in root.iter():
-        if local(header.tag) == "SessionHeader":
-            for child in header:
-                if local(child.tag) == "sessionId":
-                    return (child.text or "").strip() or None
-    return None
+    if root.tag != f"{{{_SOAP}}}Envelope":
+        return None
+    found = root.findtext(
+        f"{{{_SOAP}}}Header/{{{namespace}}}SessionHeader/{{{namespace}}}sessionId"
+    )
+    return (found or "").strip() or None
 
 
 def fault(code: str, message: str, partner: bool = False) -> Response:
@@ -74,12 +77,15 @@ def handle(app: OrgApp, request: Request, caller: Caller) -> Response:
     """Metadata API calls under /services/Soap/m/{version}."""
     if not request.path.startswith("/services/Soap/m/"):
         return fault("INVALID_OPERATION", "Only the Metadata API is served at this address")
+    if "soapaction" not in request.headers:
+        return fault("INVALID_SOAP_ACTION", METADATA_NO_SOAP_ACTION)
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
         return fault("INVALID_XML", "The request body is not well-formed XML")
-    read = root.find(f".//{{{_MD}}}readMetadata")
-    if read is None:
+    calls = root.find(f"{{{_SOAP}}}Body")
+    read = calls.find(f"{{{_MD}}}readMetadata") if calls is not None else None
+    if calls is None or read is None or len(calls) != 1:
         return fault("INVALID_OPERATION", "Only readMetadata is supported by the local org")
     if not (app.metadata_readable and caller.may("ModifyAllData")):
         return fault("INSUFFICIENT_ACCESS", METADATA_DENIED_MESSAGE)

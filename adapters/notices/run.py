@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from adapters.notices.alerts_run import send_alerts
 from adapters.notices.queue import SqlNoticeQueue
 from adapters.notices.sender import HttpNoticeSender, rules_secret
 from adapters.store.persistence import StoreLocation
@@ -31,7 +32,8 @@ def notifier_for(
 def notify_after_sync(
     app: ActivitySyncApp, location: StoreLocation, env: Mapping[str, str]
 ) -> NotifyReport | None:
-    """What `sync` runs at its end: nothing at all (None) while no rule exists."""
+    """What `sync` runs at its end: the admin's alerts, then the rules (None while no rule exists)."""
+    send_alerts(app, location, env)
     if not load_rules(app).rules:
         return None
     return notifier_for(app, location, env).run()

@@ -11,9 +11,13 @@ from adapters.salesforce.composite import run_queries
 from adapters.salesforce.transport import Transport
 from domain.model import ContactFact, Directory, LeadFact, OpportunityFact
 
-CONTACTS = "SELECT Id, Email, AccountId, LastModifiedDate FROM Contact WHERE Email IN "
-LEADS = "SELECT Id, Email, LastModifiedDate FROM Lead WHERE IsConverted = false AND Email IN "
-USERS = "SELECT Id, Email FROM User WHERE IsActive = true AND Email IN "
+# Name, Account.Name: read with the same queries, so explain and the console can say who
+# and what an id is (docs/audit.md, Names); the planner never looks at them.
+CONTACTS = (
+    "SELECT Id, Email, AccountId, LastModifiedDate, Name, Account.Name FROM Contact WHERE Email IN "
+)
+LEADS = "SELECT Id, Email, LastModifiedDate, Name FROM Lead WHERE IsConverted = false AND Email IN "
+USERS = "SELECT Id, Email, Name FROM User WHERE IsActive = true AND Email IN "
 OPPORTUNITIES = "SELECT Id, AccountId, OwnerId, IsClosed, Name FROM Opportunity WHERE AccountId IN "
 ROLES = (
     "SELECT ContactId, OpportunityId, Opportunity.AccountId, Opportunity.OwnerId, "
@@ -41,6 +45,7 @@ def lookup(
     leads = _flatten(answers[len(first[0]) : len(first[0]) + len(first[1])])
     user_rows = _flatten(answers[len(first[0]) + len(first[1]) :])
     contact_facts = [_contact(r) for r in contacts]
+    account_names = _account_names(contacts)
     accounts = sorted({c.account_id for c in contact_facts if c.account_id})
     contact_ids = sorted({c.id for c in contact_facts})
     opp_statements = _statements(OPPORTUNITIES, accounts, budget)
@@ -52,6 +57,8 @@ def lookup(
         opportunities_by_account=_opportunities(_flatten(second[: len(opp_statements)])),
         roles_by_contact=_roles(_flatten(second[len(opp_statements) :])),
         users_by_email=_users(user_rows),
+        user_names=_user_names(user_rows),
+        account_names=account_names,
     )
 
 
@@ -69,6 +76,7 @@ def _contact(row: Row) -> ContactFact:
         email=str(row.get("Email") or ""),
         account_id=row.get("AccountId"),
         last_modified=str(row.get("LastModifiedDate") or ""),
+        name=str(row.get("Name") or ""),
     )
 
 
@@ -77,7 +85,18 @@ def _lead(row: Row) -> LeadFact:
         id=row["Id"],
         email=str(row.get("Email") or ""),
         last_modified=str(row.get("LastModifiedDate") or ""),
+        name=str(row.get("Name") or ""),
     )
+
+
+def _account_names(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each Account's Name as its Contacts' rows carried it (Account.Name)."""
+    names: dict[str, str] = {}
+    for row in rows:
+        account = row.get("Account") or {}
+        if row.get("AccountId") and account.get("Name"):
+            names[row["AccountId"]] = str(account["Name"])
+    return names
 
 
 def _by_email(facts: list[Any]) -> dict[str, tuple[Any, ...]]:
@@ -120,3 +139,11 @@ def _users(rows: list[dict[str, Any]]) -> dict[str, str]:
     for row in sorted(rows, key=lambda r: str(r["Id"])):
         users.setdefault(str(row.get("Email") or "").strip().lower(), row["Id"])
     return users
+
+
+def _user_names(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The Name of the User each address stands for (the one `_users` picks)."""
+    chosen: dict[str, Row] = {}
+    for row in sorted(rows, key=lambda r: str(r["Id"])):
+        chosen.setdefault(str(row.get("Email") or "").strip().lower(), row)
+    return {address: str(row["Name"]) for address, row in chosen.items() if row.get("Name")}

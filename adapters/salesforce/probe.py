@@ -7,39 +7,11 @@ from typing import Any
 
 from simple_salesforce.api import Salesforce
 
+from adapters.salesforce.metadata_read import read_activities_settings
 from adapters.salesforce.transport import Transport
 from projections.ports import BudgetExhausted, SessionExpired, SharedActivitiesState
 
 log = logging.getLogger(__name__)
-SETTING = "allowUsersToRelateMultipleContactsToTasksAndEvents"
-
-
-def metadata_api(sf: Salesforce) -> Any:
-    """The mdapi client, its SOAP transport sharing the caller's requests session.
-
-    simple-salesforce builds the zeep client with a requests session of its own, which
-    neither trusts the caller's CA bundle nor ignores the environment. zeep's
-    `Transport.session` is public; reaching the zeep client goes through the mdapi's
-    `_client` attribute (the one private name we touch). Nothing is patched.
-    """
-    mdapi = sf.mdapi
-    transport = mdapi._client.transport  # zeep.Client.transport on the mdapi's client
-    if transport.session is not sf.session:
-        transport.session = sf.session
-    return mdapi
-
-
-def read_metadata(sf: Salesforce, timeout: float) -> bool:
-    """`readMetadata('ActivitiesSettings', ['Activities'])`: the setting itself."""
-    mdapi = metadata_api(sf)
-    mdapi._client.transport.operation_timeout = timeout
-    record = mdapi.ActivitiesSettings.read(["Activities"])
-    if isinstance(record, list):
-        record = record[0] if record else None
-    value = getattr(record, SETTING, None) if record is not None else None
-    if value is None:
-        raise LookupError("ActivitiesSettings came back without the shared-activities flag")
-    return bool(value)
 
 
 def task_has_who_ids(transport: Transport) -> bool:
@@ -68,7 +40,9 @@ def describe_fields(transport: Transport, sobject: str) -> dict[str, dict[str, A
 def shared_activities(transport: Transport) -> SharedActivitiesState:
     """Metadata API (needs Modify All Data); on any failure of that path, describe of Task."""
     try:
-        enabled = transport.call(lambda sf: read_metadata(sf, transport.timeout), budgeted=True)
+        enabled = transport.call(
+            lambda sf: read_activities_settings(sf, transport.timeout, transport.note_usage)
+        )
         return SharedActivitiesState(enabled=enabled, source="metadata_api")
     except BudgetExhausted:
         raise

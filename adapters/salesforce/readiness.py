@@ -8,6 +8,11 @@ from adapters.salesforce.gateway import SimpleSalesforceGateway
 from domain.errors import ConfigurationError
 from projections.ports import BudgetExhausted, SyncError
 
+
+class SessionRefused(ConfigurationError):
+    """The org refused the session at start (INVALID_SESSION_ID): the admin is alerted."""
+
+
 NO_API = ("API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED", "FUNCTIONALITY_NOT_ENABLED")
 
 
@@ -23,7 +28,8 @@ def check_ready(gateway: SimpleSalesforceGateway) -> None:
         except BudgetExhausted:
             return
         except SyncError as error:
-            raise ConfigurationError(refusal_sentence(error, gateway.instance_url)) from None
+            refused = SessionRefused if error.code == "INVALID_SESSION_ID" else ConfigurationError
+            raise refused(refusal_sentence(error, gateway.instance_url)) from None
         check_external_id(fields, sobject, gateway.external_id_field)
 
 

@@ -4,7 +4,7 @@
 transaction (the handler's rows and the new position commit together), and the retry
 when another process moved the position first (that chunk is rolled back and the loop
 reads on from where the other process got to). A crash repeats a chunk, never skips one.
-The followers themselves are declared together in `adapters.bootstrap.FOLLOWERS`.
+The followers themselves are declared together in `adapters.bootstrap.followers()`.
 """
 
 from __future__ import annotations

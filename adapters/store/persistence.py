@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import get_topic
 
+from adapters.store.encryption import cipher_env, store_key
+from adapters.store.seal import verify
 from adapters.store.transcoder import OrjsonTranscoder
 from domain.errors import BadInput, ConfigurationError
 from projections.application import ActivitySyncApp
@@ -78,30 +80,48 @@ def locate(url: str | None) -> StoreLocation:
     raise BadInput(f"unsupported store URL '{url}': use sqlite:///path or postgresql://...")
 
 
-def open_app(url: str | None = None, create: bool = True) -> ActivitySyncApp:
+def open_app(
+    url: str | None = None,
+    create: bool = True,
+    env: Mapping[str, str] | None = None,
+    check_key: bool = True,
+) -> ActivitySyncApp:
     """The application on the store named by `url` (tables are created when missing).
 
     A store that cannot be opened is one sentence naming it and the fix (ConfigurationError,
     exit 1), never a traceback. With `create` False a SQLite store that does not exist yet
-    is refused instead of made (commands that only read)."""
+    is refused instead of made (commands that only read). With ACTIVITY_SYNC_ENCRYPTION_KEY
+    in `env` (the process environment by default) events are stored encrypted; a key that
+    does not fit the store is refused here, before anything is read or written."""
     from adapters.store.history import history_reader
 
     location = locate(url)
+    cipher = cipher_env(store_key(env))
     path = location.sqlite_path
     if path is not None and str(path) != ":memory:":
         _check_sqlite_path(location, path, create)
     try:
         if location.kind != "postgres":
-            app = ActivitySyncApp(env=location.env)
+            app = _opened({**location.env, **cipher}, location, check_key)
         else:
             with creation_lock(location):
-                app = ActivitySyncApp(env=location.env)
+                app = _opened({**location.env, **cipher}, location, check_key)
     except (PersistenceError, OSError, sqlite3.Error, psycopg_errors()) as error:
         raise ConfigurationError(
             f"cannot open the store {shown(location)}: {_reason(error)}; check --store / "
             "ACTIVITY_SYNC_STORE (sqlite:///path or postgresql://user@host/db)"
         ) from None
     app.history_reader = history_reader(app)
+    return app
+
+
+def _opened(env: dict[str, str], location: StoreLocation, check_key: bool) -> ActivitySyncApp:
+    """The application, its key tried on the store's seal first (adapters/store/seal.py)."""
+    app = ActivitySyncApp(env=env)
+    finding = verify(app, shown(location))
+    if check_key and finding.problem:
+        app.close()
+        raise ConfigurationError(finding.problem)
     return app
 
 

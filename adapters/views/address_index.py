@@ -18,6 +18,7 @@ from adapters.store.sql import create_missing_tables, dialect_insert
 from adapters.views import task_view as views
 from adapters.views.tables import activities, tasks, view_tracking
 from domain.activity import EmailActivity
+from domain.addresses import normalise
 from projections.application import ActivitySyncApp
 
 NAME = "console_addresses"
@@ -32,10 +33,6 @@ addresses = Table(
     Column("activity_uuid", String(36), primary_key=True),
     Column("role", String(8), primary_key=True),
 )
-
-
-def normalise(address: str) -> str:
-    return address.strip().lower()
 
 
 def rows_of(event: Any) -> list[dict[str, str]]:

@@ -1,27 +1,30 @@
 """The read side's documents: explain, stats, settings and their history (R16, R21, R23).
 
 The CLI, the console and the demo all show these same documents; each is built here
-from the store (the event log and the task view), never from the org.
+from the store (the event log and the task view), never from the org. The settings documents live in `settings_documents` (they need no SQL)
+and are re-exported here.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Engine
 
 from adapters.views.lagging import locate
 from adapters.views.queries import stats_facts
+from adapters.views.recipient_queries import recipients_document
+from adapters.views.settings_documents import history_rows, show_document
 from adapters.views.task_view import catch_up
 from domain.errors import NotFound
-from domain.settings import SETTABLE, SETTINGS_ID, OrgSettings, Settings
+from domain.settings import SETTINGS_ID
 from projections.application import ActivitySyncApp
 from projections.explain import SettingsVersion, explain, settings_versions
+from projections.explain.links import with_links
 from projections.stats import stats_document
 
-OBSERVED_KEY = "org_shared_activities"
+__all__ = ["explain_document", "history_rows", "show_document", "stats_for"]
 
 
 class SettingsCache:
@@ -44,65 +47,25 @@ SETTINGS = SettingsCache()
 
 
 def explain_document(
-    app: ActivitySyncApp, engine: Engine, ident: str, cache: SettingsCache = SETTINGS
+    app: ActivitySyncApp,
+    engine: Engine,
+    ident: str,
+    cache: SettingsCache = SETTINGS,
+    instance_url: str | None = None,
 ) -> dict[str, Any]:
-    """Find what `ident` names and explain it from its activity's events (raises NotFound);
-    a view that lags the log is not waited for (adapters/views/lagging.py)."""
+    """Find what `ident` names and explain it from its activity's events (raises NotFound),
+    with links into the org at `instance_url` when one is configured; a view that lags the
+    log is not waited for (adapters/views/lagging.py)."""
     located = locate(app, engine, ident)
     if located is None:
         raise NotFound(f"no Task, Event, sync key or activity matches '{ident}'")
     events = app.history(located.activity_uuid)
-    return explain(events, ident, located.matched, located.sync_key, lambda v: cache.at(app, v))
+    document = explain(events, ident, located.matched, located.sync_key, lambda v: cache.at(app, v))
+    return with_links(document, instance_url)
 
 
 def stats_for(app: ActivitySyncApp, engine: Engine) -> dict[str, Any]:
     """Catch the view up and count (R23)."""
     done = catch_up(app, engine)
-    return stats_document(stats_facts(engine), app.settings().api_budget_percent, done.position)
-
-
-def history_rows(events: Iterable[Any]) -> list[dict[str, Any]]:
-    """One row per settings version, with the value before and after the change."""
-    values = Settings().to_dict()
-    rows = []
-    for event in events:
-        key, new, by = _change_of(event)
-        old = values.get(key) if key else None
-        if key:
-            values[key] = new
-        rows.append(
-            {
-                "version": event.originator_version,
-                "at": event.timestamp.isoformat(timespec="seconds"),
-                "event": type(event).__name__,
-                "key": key,
-                "old": old,
-                "new": new,
-                "by": by,
-            }
-        )
-    return rows
-
-
-def _change_of(event: Any) -> tuple[str | None, Any, str]:
-    if isinstance(event, OrgSettings.Changed):
-        return event.key, event.value, event.changed_by
-    if isinstance(event, OrgSettings.SharedActivitiesObserved):
-        return OBSERVED_KEY, event.enabled, f"observed in the org ({event.source})"
-    if isinstance(event, OrgSettings.Created):
-        return None, None, "-"
-    return None, None, type(event).__name__
-
-
-def show_document(current: Settings, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    data = current.to_dict()
-    defaults = Settings().to_dict()
-    observed = next((row for row in reversed(rows) if row["key"] == OBSERVED_KEY), None)
-    return {
-        "version": current.version,
-        "settings": {key: data[key] for key in SETTABLE},
-        "defaults": {key: defaults[key] for key in SETTABLE},
-        "shared_activities_in_effect": current.shared_in_effect,
-        "org_shared_activities": current.org_shared_activities,
-        "org_observed": {"at": observed["at"], "by": observed["by"]} if observed else None,
-    }
+    document = stats_document(stats_facts(engine), app.settings().api_budget_percent, done.position)
+    return document | recipients_document(app, engine)  # why wasn't it logged

@@ -15,9 +15,9 @@ from adapters.views.task_view import catch_up
 from adapters.web import actions, queries, webhook
 from adapters.web import request_bodies as req
 from adapters.web import response_bodies as res
+from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 
-WHO = "console"
 Responses = dict[int | str, dict[str, Any]]
 AUTH: Responses = {
     401: {"model": res.Problem, "description": "the admin token is missing or wrong"}
@@ -52,7 +52,12 @@ def stats(console: ConsoleDep) -> dict[str, Any]:
     return stats_for(console.app, console.views)
 
 
-@router.get("/failures", response_model=res.FailureList, tags=["failures"])
+@router.get(
+    "/failures",
+    response_model=res.FailureList,
+    response_model_exclude_unset=True,  # a link that cannot be made is left out
+    tags=["failures"],
+)
 def failures(
     console: ConsoleDep,
     code: Annotated[str | None, Query(max_length=200)] = None,
@@ -61,7 +66,10 @@ def failures(
 ) -> dict[str, Any]:
     """Records Salesforce refused for good (with its code and message), newest first."""
     catch_up(console.app, console.views)
-    total, rows = queries.failures(console.views, code or None, limit, offset)
+    instance = console.runtime.salesforce_url
+    total, rows = queries.named_failures(
+        console.app, console.views, instance, code or None, limit, offset
+    )
     codes = queries.failure_codes(console.views)
     return {"total": total, "code": code or None, "codes": codes, "failures": rows}
 
@@ -72,12 +80,12 @@ def failures(
     tags=["failures"],
     responses={**CHANGE, **MISSING},
 )
-def retry(console: ConsoleDep, order: req.RetryRequest) -> dict[str, Any]:
+def retry(console: ConsoleDep, order: req.RetryRequest, request: Request) -> dict[str, Any]:
     """Re-queue failed records (RetryRequested events): these sync keys, or every one of a code."""
     if isinstance(order, req.RetryKeys):
-        result = actions.retry(console.runtime, WHO, sync_keys=order.sync_keys)
+        result = actions.retry(console.runtime, who(request), sync_keys=order.sync_keys)
     else:
-        result = actions.retry(console.runtime, WHO, code=order.code)
+        result = actions.retry(console.runtime, who(request), code=order.code)
     console.sync.wake()
     return result.to_dict()
 
@@ -97,7 +105,9 @@ def search(
 @router.get("/explain/{ident:path}", tags=["explain"], responses=MISSING)
 def explain(console: ConsoleDep, ident: str) -> dict[str, Any]:
     """Exactly the document of `activity-sync explain ID --json` (R21, docs/explain-schema.json)."""
-    return explain_document(console.app, console.views, ident)
+    return explain_document(
+        console.app, console.views, ident, instance_url=console.runtime.salesforce_url
+    )
 
 
 @router.get("/rejected", tags=["failures"])
@@ -120,9 +130,10 @@ def settings(console: ConsoleDep) -> dict[str, Any]:
 def change_setting(
     console: ConsoleDep,
     change: req.SettingChange,  # type: ignore[valid-type]
+    request: Request,
 ) -> dict[str, Any]:
     """Change one setting: the same event as `activity-sync settings set` (R16)."""
-    return actions.change_setting(console.app, change.key, change.value, WHO)  # type: ignore[attr-defined]
+    return actions.change_setting(console.app, change.key, change.value, who(request))  # type: ignore[attr-defined]
 
 
 @router.get("/replay/plans", response_model=list[res.PlanSummary], tags=["replay"])

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
-from adapters.web import api, login, pages, rendering
+from adapters.web import alert_routes, api, login, pages, rendering, switch_routes, why_not_logged
 from adapters.web.console import Console
 from adapters.web.security import ConsoleGuard
 from domain.errors import ActivitySyncError, BadInput, ConfigurationError, NotFound
@@ -45,6 +48,11 @@ def create_app(console: Console) -> FastAPI:
     app.include_router(api.router)
     app.include_router(login.router)
     app.include_router(pages.router)
+    app.include_router(why_not_logged.router)
+    app.include_router(switch_routes.pages)  # the sync's pause switch
+    app.include_router(switch_routes.api)
+    app.include_router(alert_routes.pages)  # the alert settings
+    app.include_router(alert_routes.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
     app.add_middleware(ConsoleGuard, config=console.config, keys=console.keys)
@@ -84,3 +92,13 @@ def _handle_errors(app: FastAPI) -> None:
 
     for kind in (ActivitySyncError, rendering.FormRefused):
         app.add_exception_handler(kind, handle)
+    app.add_exception_handler(HTTPException, _not_found_page)
+
+
+async def _not_found_page(request: Request, error: Exception) -> Response:
+    """An unknown page gets the console's HTML error page; the API keeps its JSON errors."""
+    refused = cast(HTTPException, error)
+    if refused.status_code != 404 or request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, refused)
+    message = f"No page at {request.url.path}: use the links above."
+    return rendering.render(request, "error.html", status=404, message=message, status_code=404)

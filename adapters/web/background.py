@@ -43,7 +43,8 @@ class RecordingProbe(OrgProbe):
 class WorkerStatus:
     """What the health page shows about the background worker."""
 
-    state: str = "starting"  # starting | idle | syncing | paused | error | stopped | disabled
+    # starting | idle | syncing | paused (budget, outage) | paused_by_admin | error | stopped | disabled
+    state: str = "starting"
     rounds: int = 0
     last_round_at: str | None = None
     last_summary: dict[str, Any] | None = None
@@ -52,6 +53,7 @@ class WorkerStatus:
     org_read_at: str | None = None
     org_read_source: str | None = None
     interval_seconds: float = 0.0
+    held: str | None = None  # while paused_by_admin: who paused it, when and why
 
 
 class BackgroundSync:
@@ -68,11 +70,13 @@ class BackgroundSync:
         stop_timeout: float = 120.0,
         after_round: Callable[[], NotifyReport | None] | None = None,
         look: Callable[[], DriftReport | None] | None = None,
+        held: Callable[[], str | None] | None = None,
     ) -> None:
         self._make_worker = make_worker
         self._after_round = after_round or (lambda: None)
         self._look = look or (lambda: None)  # the org's changes, when due (R27)
         self._ready = ready
+        self._held = held or (lambda: None)  # the admin's pause switch: why it idles, or None
         self.interval = interval
         self.stop_timeout = stop_timeout
         self._worker: SyncWorker | None = None
@@ -139,6 +143,10 @@ class BackgroundSync:
         self._set(state="error", last_error=message, last_error_at=_now())
 
     def _round(self) -> float:
+        if (why := self._held()) is not None:
+            self._set(state="paused_by_admin", last_round_at=_now(), held=why, last_error=None)
+            return self.interval
+        self._set(held=None)
         worker = self._worker or self._create()
         worker.tracker.current()  # reads the org's shared-activities state when due (R17)
         self._look()  # reads the org's changes to the engine's records when due (R27)

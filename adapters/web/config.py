@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.web import admins
 from domain.errors import BadInput
 
 ADMIN_TOKEN_ENV = "ACTIVITY_SYNC_ADMIN_TOKEN"
@@ -24,6 +25,7 @@ class ConsoleConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     admin_token: str | None = field(default=None, repr=False)
+    admin_names: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (name, token)
     webhook_secret: str | None = field(default=None, repr=False)
     max_body_bytes: int = DEFAULT_MAX_BODY
     plans_dir: Path | None = None
@@ -32,11 +34,16 @@ class ConsoleConfig:
     extra_hosts: tuple[str, ...] = ()  # more Host header values to accept (a proxy's name)
 
     @property
+    def guarded(self) -> bool:
+        """An admin token (single or named) guards the console."""
+        return bool(self.admin_token or self.admin_names)
+
+    @property
     def allowed_hosts(self) -> list[str] | None:
         """Host header values served (None: any). Without an admin token only this machine's
         names are, so a page that rebinds its name to 127.0.0.1 cannot drive the console;
         with the token, any name (a proxy's, the machine's) unless `extra_hosts` are given."""
-        if self.admin_token and not self.extra_hosts:
+        if self.guarded and not self.extra_hosts:
             return None
         names = {self.host, *self.extra_hosts}
         if is_loopback(self.host):
@@ -52,8 +59,10 @@ def from_env(env: Mapping[str, str], **values: object) -> ConsoleConfig:
             values["max_body_bytes"] = int(limit)
         except ValueError:
             raise BadInput(f"{MAX_BODY_ENV} must be a whole number of bytes") from None
+    single = env.get(ADMIN_TOKEN_ENV) or None
     return ConsoleConfig(
-        admin_token=env.get(ADMIN_TOKEN_ENV) or None,
+        admin_token=single,
+        admin_names=admins.from_env(env, single),
         webhook_secret=env.get(WEBHOOK_SECRET_ENV) or None,
         **values,  # type: ignore[arg-type]
     )
@@ -72,7 +81,7 @@ def is_loopback(host: str) -> bool:
 
 def check_can_serve(config: ConsoleConfig) -> None:
     """Refuse to start unguarded beyond this machine, or with secrets too short to trust."""
-    if not is_loopback(config.host) and not config.admin_token:
+    if not is_loopback(config.host) and not config.guarded:
         raise BadInput(
             f"refusing to serve on {config.host}, which is not a loopback address, without "
             f"{ADMIN_TOKEN_ENV}: set it to a long random value (e.g. `openssl rand -hex 32`) "

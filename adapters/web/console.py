@@ -12,17 +12,22 @@ from typing import Any
 from sqlalchemy import Engine as SqlEngine
 
 from adapters.bootstrap import Runtime, build
+from adapters.notices.alert_history import alert_panel
+from adapters.views.daily_trends import daily
 from adapters.views.documents import history_rows, show_document, stats_for
 from adapters.web import queries
 from adapters.web.background import BackgroundSync, DisabledSync
 from adapters.web.config import ConsoleConfig
+from adapters.web.recipients import health_part
 from adapters.web.replays import PlanStore
 from adapters.web.security import Keys
 from projections.application import ActivitySyncApp
+from projections.sync_switch import switch_state
 from projections.worker import WorkerOptions
 
 # The background sync looks at what the org changed this often, as `sync` does (R27).
 DRIFT_MINUTES = 5.0
+TREND_DAYS = 30  # the health page's chart
 
 
 @dataclass
@@ -83,8 +88,15 @@ def open_console(
             interval=config.worker_interval,
             after_round=runtime.notify,
             look=lambda: runtime.look_if_due(DRIFT_MINUTES),
+            held=lambda: held_by(runtime.app),
         )
-    return Console(runtime, config, Keys(config.admin_token), sync, plans)
+    return Console(runtime, config, Keys(config.admin_token, config.admin_names), sync, plans)
+
+
+def held_by(app: ActivitySyncApp) -> str | None:
+    """Why the background sync idles: the pause switch's sentence, or None when it may run."""
+    state = switch_state(app)
+    return state.sentence() if state.paused else None
 
 
 def backlog(runtime: Runtime) -> queries.Backlog:
@@ -125,6 +137,19 @@ def health_document(console: Console) -> dict[str, Any]:
         "settings_version": settings["version"],
         "worker": worker,
         "webhook_enabled": console.config.webhook_secret is not None,
+        "why_not_logged": health_part(stats),
+        "days": daily(app, views, TREND_DAYS),  # the chart of the last 30 UTC days
+        "sync_switch": switch_state(app).to_dict(),  # the admin's pause switch
+        "alerts": _alerts(app, views),  # where alerts go, how many were sent
+    }
+
+
+def _alerts(app: ActivitySyncApp, views: SqlEngine) -> dict[str, Any]:
+    panel = alert_panel(app, views)
+    return {
+        **panel["alerts"],
+        "to": panel["settings"]["alert_url"],
+        "format": panel["settings"]["alert_format"],
     }
 
 

@@ -25,14 +25,15 @@ async def login(request: Request) -> Response:
     console: Console = request.app.state.console
     fields = await checked_form(request)
     target = safe_next(fields.get("next"))
-    if not console.keys.token_matches(fields.get("token", "")):
+    person = console.keys.person_of(fields.get("token", ""))
+    if person is None:
         return render(
             request, "login.html", status=401, next=target, error="That is not the admin token."
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        console.keys.session,
+        console.keys.session_for(person),
         httponly=True,
         samesite="strict",
         path="/",

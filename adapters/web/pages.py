@@ -9,16 +9,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from adapters.notices.alert_history import alert_panel
 from adapters.views import address_index
 from adapters.views.documents import explain_document, history_rows, show_document
 from adapters.views.task_view import catch_up
-from adapters.web import actions, queries, story
+from adapters.web import actions, queries, story, trend_chart
+from adapters.web.admins import who
 from adapters.web.console import Console, health_document
 from adapters.web.rendering import back, checked_form, confirm, render, shown
 from domain.errors import NotFound
 from domain.settings import SETTABLE
 
-WHO = "console"
 SHOWN_FAILURES = 200
 SHOWN_PLAN_ACTIVITIES = 200
 # A plan item leaves out the fields its kind does not use (an update names no people).
@@ -43,7 +44,8 @@ def _console(request: Request) -> Console:
 
 @router.get("/", response_class=HTMLResponse)
 def health_page(request: Request) -> HTMLResponse:
-    return render(request, "health.html", health=health_document(_console(request)))
+    health = health_document(_console(request))
+    return render(request, "health.html", health=health, trends=trend_chart.charts(health["days"]))
 
 
 # Failures ------------------------------------------------------------------------------
@@ -55,7 +57,10 @@ def failures_page(
 ) -> HTMLResponse:
     console = _console(request)
     catch_up(console.app, console.views)
-    total, rows = queries.failures(console.views, code or None, SHOWN_FAILURES, 0)
+    instance = console.runtime.salesforce_url
+    total, rows = queries.named_failures(
+        console.app, console.views, instance, code or None, SHOWN_FAILURES, 0
+    )
     codes = queries.failure_codes(console.views)
     return render(
         request,
@@ -94,7 +99,7 @@ async def retry_form(request: Request) -> Response:
         )
     result = actions.retry(
         console.runtime,
-        WHO,
+        who(request),
         code=None if key else code,
         sync_keys=[key] if key else None,
     )
@@ -115,7 +120,9 @@ def explain_page(request: Request, q: str = "") -> HTMLResponse:
         context["matches"] = address_index.search(console.app, console.views, query)
     elif query:
         try:
-            doc = explain_document(console.app, console.views, query)
+            doc = explain_document(
+                console.app, console.views, query, instance_url=console.runtime.salesforce_url
+            )
             context["doc"] = doc
             context["timelines"] = {t["sync_key"]: story.timeline(t) for t in doc["tasks"]}
             context["outcomes"] = Counter(r["outcome"] for r in doc["recipients"]).most_common()
@@ -198,6 +205,7 @@ def settings_page(request: Request, changed: str | None = None) -> HTMLResponse:
         history=list(reversed(rows)),
         keys=list(SETTABLE),
         changed=changed,
+        alerts=alert_panel(console.app, console.views),  # templates/alert_settings.html
     )
 
 
@@ -219,5 +227,5 @@ async def change_setting_form(request: Request) -> Response:
             button="Yes, change it",
             cancel="/settings",
         )
-    done = actions.change_setting(console.app, key, value, WHO)
+    done = actions.change_setting(console.app, key, value, who(request))
     return back("/settings", changed=done["key"])

@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, select
 
 from adapters.store.work_queue import work_items
+from adapters.views import record_names
+from adapters.views.record_labels import labelled
 from adapters.views.tables import activities, tasks
+from projections.application import ActivitySyncApp
 from projections.audit_view import FAILED, WRITTEN
 
 MESSAGE_SHOWN = 300
@@ -97,6 +100,7 @@ def failures(
         select(
             tasks.c.sync_key,
             tasks.c.sobject,
+            tasks.c.salesforce_id,
             tasks.c.error_code,
             tasks.c.error_message,
             tasks.c.attempt,
@@ -121,10 +125,25 @@ def failures(
     return int(total), rows
 
 
+def named_failures(
+    app: ActivitySyncApp,
+    engine: Engine,
+    instance_url: str | None,
+    code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """`failures` with the names of each record's WhoId and WhatId, and their links."""
+    record_names.catch_up(app, engine)
+    total, rows = failures(engine, code, limit, offset)
+    return total, labelled(engine, rows, instance_url)
+
+
 def _failure(row: Any) -> dict[str, Any]:
     return {
         "sync_key": row.sync_key,
         "sobject": row.sobject or "Task",
+        "salesforce_id": row.salesforce_id,
         "code": row.error_code or "UNKNOWN_ERROR",
         "message": row.error_message or "",
         "attempt": row.attempt,

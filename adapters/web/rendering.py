@@ -27,6 +27,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         csrf_token=console.keys.csrf_token(csrf_nonce(request)),
         guarded=console.keys.admin_token is not None,
         page=name.removesuffix(".html"),
+        admin=getattr(request.state, "admin", None),  # the signed-in admin's name (named tokens)
     )
     return templates.TemplateResponse(request, name, context, status_code=status)
 

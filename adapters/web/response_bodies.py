@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from adapters.web.over_time_bodies import AlertsSummary, Day, SyncSwitchState
+
 
 class Problem(BaseModel):
     detail: str
@@ -97,6 +99,7 @@ class WorkerState(BaseModel):
     org_read_at: str | None
     org_read_source: str | None
     interval_seconds: float
+    held: str | None = None
 
 
 class OrgChanges(BaseModel):
@@ -118,17 +121,28 @@ class Health(BaseModel):
     settings_version: int
     worker: WorkerState
     webhook_enabled: bool
+    days: list[Day]  # the last 30 UTC days (adapters/web/over_time_bodies.py)
+    sync_switch: SyncSwitchState  # the admin's pause switch
+    alerts: AlertsSummary  # where alerts go, how many were sent
 
 
 class FailedRecord(BaseModel):
+    """A refused record; `url`, `who_url`, `what_url` only when a link can be made."""
+
     sync_key: str
     sobject: str
+    salesforce_id: str | None
+    url: str | None = None
     code: str
     message: str
     attempt: int | None
     at: str | None
     who_id: str | None
+    who_name: str | None
+    who_url: str | None = None
     what_id: str | None
+    what_name: str | None
+    what_url: str | None = None
     people: int
     activity_id: str | None
     activity_type: str | None

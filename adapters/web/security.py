@@ -45,22 +45,48 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 class Keys:
-    """The secrets derived for one console: session cookie value and the CSRF key."""
+    """The secrets derived for one console: session cookie values and the CSRF key.
 
-    def __init__(self, admin_token: str | None) -> None:
-        self.admin_token = admin_token
-        token = (admin_token or "").encode()
-        self.session = hmac.new(token, b"activity-sync console session", hashlib.sha256).hexdigest()
+    `people` maps each admin's name to their token (adapters/web/admins.py); the single
+    `ACTIVITY_SYNC_ADMIN_TOKEN` alone is the unnamed person "" (recorded as `console`)."""
+
+    def __init__(self, admin_token: str | None, named: tuple[tuple[str, str], ...] = ()) -> None:
+        self.people = dict(named) if named else ({"": admin_token} if admin_token else {})
+        self.admin_token = admin_token or next(iter(self.people.values()), None)
+        material = "\n".join(sorted(self.people.values())).encode()
+        self.session = self.session_for("") if "" in self.people else ""
         self.csrf_key = (
-            hmac.new(token, b"activity-sync console csrf", hashlib.sha256).digest()
-            if admin_token
+            hmac.new(material, b"activity-sync console csrf", hashlib.sha256).digest()
+            if self.people
             else os.urandom(32)
         )
 
+    def person_of(self, given: str) -> str | None:
+        """The name whose token this is (constant-time, every token compared), else None."""
+        found = None
+        for name, token in self.people.items():
+            if hmac.compare_digest(given.encode(), token.encode()):
+                found = name
+        return found
+
     def token_matches(self, given: str) -> bool:
-        """Constant-time comparison with the admin token."""
-        return self.admin_token is not None and hmac.compare_digest(
-            given.encode(), self.admin_token.encode()
+        """Constant-time comparison with the admin tokens."""
+        return self.person_of(given) is not None
+
+    def session_for(self, name: str) -> str:
+        """The login cookie of one person: an HMAC of their token (and their name)."""
+        token = self.people[name].encode()
+        digest = hmac.new(
+            token, b"activity-sync console session" + name.encode(), hashlib.sha256
+        ).hexdigest()
+        return f"{name}.{digest}" if name else digest
+
+    def person_of_session(self, cookie: str) -> str | None:
+        name = cookie.partition(".")[0] if "." in cookie else ""
+        if name not in self.people:
+            return None
+        return (
+            name if hmac.compare_digest(cookie.encode(), self.session_for(name).encode()) else None
         )
 
     def csrf_token(self, nonce: str) -> str:
@@ -72,17 +98,24 @@ class Keys:
         return hmac.compare_digest(self.csrf_token(nonce).encode(), given.encode())
 
 
+def authenticate(keys: Keys, conn: HTTPConnection) -> tuple[str | None, str | None]:
+    """How the caller proved who they are (bearer, cookie, open, or None) and their name."""
+    if keys.admin_token is None:
+        return "open", None
+    scheme, _, credentials = conn.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials:
+        name = keys.person_of(credentials.strip())
+        if name is not None:
+            return "bearer", name
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    if cookie and (name := keys.person_of_session(cookie)) is not None:
+        return "cookie", name
+    return None, None
+
+
 def auth_method(keys: Keys, conn: HTTPConnection) -> str | None:
     """How the caller proved who they are: bearer, cookie, open (no token set), or None."""
-    if keys.admin_token is None:
-        return "open"
-    scheme, _, credentials = conn.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and credentials and keys.token_matches(credentials.strip()):
-        return "bearer"
-    cookie = conn.cookies.get(SESSION_COOKIE)
-    if cookie and hmac.compare_digest(cookie.encode(), keys.session.encode()):
-        return "cookie"
-    return None
+    return authenticate(keys, conn)[0]
 
 
 def csrf_nonce(conn: HTTPConnection) -> str:
@@ -138,7 +171,7 @@ class ConsoleGuard:
             nonce = fresh = secrets.token_urlsafe(32)
         state = scope.setdefault("state", {})
         state["csrf_nonce"] = nonce
-        state["auth"] = auth_method(self.keys, conn)
+        state["auth"], state["admin"] = authenticate(self.keys, conn)
         return fresh
 
     def _refusal(self, scope: Scope, conn: HTTPConnection) -> Response | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from domain.addresses import normalise
 from domain.settings import Settings
 from projections.explain.entries import (
     opportunity_entries,
@@ -18,6 +19,7 @@ from projections.explain.entries import (
     settings_entry,
     sibling_entry,
 )
+from projections.explain.names import Names
 from projections.explain.sentences import batch_sentence, warning_entry, what_sentence
 from projections.explain.story import (
     SettingsVersion,
@@ -48,16 +50,17 @@ def explain(
     story = fold(events)
     recipients = list(story.resolved.recipients) if story.resolved else []
     people = {r.get("contact_id") or r.get("lead_id"): r for r in recipients}
+    names = Names.of(story.resolved.directory if story.resolved else {})
     focus = [sync_key] if sync_key in story.tasks else list(story.tasks)
     statuses = [(t.status, t.delete_in_org) for t in story.tasks.values()]
     return {
         "schema": SCHEMA,
         "query": {"id": query, "matched": matched},
-        "activity": _activity(story, activity_outcome(story.resolved is not None, statuses)),
+        "activity": _activity(story, activity_outcome(story.resolved is not None, statuses), names),
         "resolution": _resolution(story),
-        "recipients": [recipient_entry(r, _member_of(r, story)) for r in recipients],
-        "tasks": [_task(story, story.tasks[k], people, settings_at) for k in focus if k],
-        "siblings": [sibling_entry(k, t) for k, t in story.tasks.items() if k not in focus],
+        "recipients": [recipient_entry(r, _member_of(r, story), names) for r in recipients],
+        "tasks": [_task(story, story.tasks[k], people, settings_at, names) for k in focus if k],
+        "siblings": [sibling_entry(k, t, names) for k, t in story.tasks.items() if k not in focus],
         "conflicting_duplicates": story.conflicting_duplicates,
     }
 
@@ -69,9 +72,9 @@ def _member_of(recipient: dict[str, Any], story: Story) -> list[str]:
     return [k for k, t in story.tasks.items() if person in (t.task.get("who_ids") or ())]
 
 
-def _activity(story: Story, status: str) -> dict[str, Any]:
+def _activity(story: Story, status: str, names: Names) -> dict[str, Any]:
     a = story.activity
-    names = (
+    keys = (
         "id",
         "type",
         "sender",
@@ -82,11 +85,20 @@ def _activity(story: Story, status: str) -> dict[str, Any]:
         "thread_id",
     )
     return {
-        **{n: a.get(n) for n in names},
+        **{n: a.get(n) for n in keys},
         "source": story.source,
         "recorded_at": story.recorded_at,
         "status": status,
+        **_sender_user(story, names),
     }
+
+
+def _sender_user(story: Story, names: Names) -> dict[str, Any]:
+    """The Salesforce User the sender's address matched (the Task's owner, R15), if any."""
+    directory = story.resolved.directory if story.resolved else {}
+    users = directory.get("users_by_email") or {}
+    user_id = users.get(normalise(str(story.activity.get("sender") or "")))
+    return {"sender_user_id": user_id, "sender_name": names.of_id(user_id)}
 
 
 def _resolution(story: Story) -> dict[str, Any] | None:
@@ -114,14 +126,18 @@ def _settings_for(story: Story, version: int, settings_at: SettingsAt) -> Settin
 
 
 def _task(
-    story: Story, t: TaskStory, people: dict[Any, dict[str, Any]], settings_at: SettingsAt
+    story: Story,
+    t: TaskStory,
+    people: dict[Any, dict[str, Any]],
+    settings_at: SettingsAt,
+    names: Names,
 ) -> dict[str, Any]:
     task = t.task
     version = t.formed["settings_version"]
     at_version = _settings_for(story, version, settings_at)
     settings = at_version.settings
     who_ids = list(task.get("who_ids") or ())
-    members = [_person(i, people) for i in who_ids]
+    members = [_person(i, people, names) for i in who_ids]
     primary_accounts = {task.get("account_id")}
     others = sorted(
         {
@@ -151,8 +167,10 @@ def _task(
         "member_count": len(members),
         "what": {
             "id": task.get("what_id"),
+            "name": names.of_id(task.get("what_id")),
             "rule": task.get("what_rule"),
             "account_id": task.get("account_id"),
+            "account_name": names.of_id(task.get("account_id")),
             "explanation": what_sentence(task, story.activity, settings),
         },
         "opportunities_considered": opportunity_entries(task, directory, story.activity, settings),
@@ -167,13 +185,15 @@ def _task(
     }
 
 
-def _person(person_id: str, people: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+def _person(person_id: str, people: dict[Any, dict[str, Any]], names: Names) -> dict[str, Any]:
     r = people.get(person_id, {})
     kind = "lead" if person_id.startswith("00Q") or r.get("lead_id") == person_id else "contact"
     return {
         "id": person_id,
         "kind": kind,
+        "name": names.of_id(person_id),
         "address": r.get("address"),
         "account_id": r.get("account_id"),
+        "account_name": names.of_id(r.get("account_id")),
         "position": r.get("position"),
     }

@@ -6,11 +6,12 @@ from typing import Any
 
 from domain.addresses import normalise
 from domain.settings import Settings
+from projections.explain.names import Names
 from projections.explain.sentences import recipient_sentence, shared_reason, split_reason
 from projections.explain.story import TaskStory
 
 
-def recipient_entry(r: dict[str, Any], tasks: list[str]) -> dict[str, Any]:
+def recipient_entry(r: dict[str, Any], tasks: list[str], names: Names) -> dict[str, Any]:
     """One address of the activity, its outcome, the reason and the Tasks it is on."""
     rule, value = split_reason(r.get("reason"))
     return {
@@ -24,7 +25,9 @@ def recipient_entry(r: dict[str, Any], tasks: list[str]) -> dict[str, Any]:
         "rule_value": value,
         "contact_id": r.get("contact_id"),
         "lead_id": r.get("lead_id"),
+        "name": names.of_id(r.get("contact_id") or r.get("lead_id")),
         "account_id": r.get("account_id"),
+        "account_name": names.of_id(r.get("account_id")),
         "ambiguous_ids": list(r.get("ambiguous_ids") or ()),
         "explanation": recipient_sentence(r),
         "tasks": tasks,
@@ -91,7 +94,7 @@ def settings_entry(settings: Settings, observed: dict[str, Any] | None) -> dict[
     }
 
 
-def sibling_entry(sync_key: str, t: TaskStory) -> dict[str, Any]:
+def sibling_entry(sync_key: str, t: TaskStory, names: Names) -> dict[str, Any]:
     """Another record of the same activity, in one line."""
     task = t.task
     return {
@@ -100,7 +103,9 @@ def sibling_entry(sync_key: str, t: TaskStory) -> dict[str, Any]:
         "status": t.status,
         "salesforce_id": t.salesforce_id,
         "who_id": task.get("who_id"),
+        "who_name": names.of_id(task.get("who_id")),
         "what_id": task.get("what_id"),
+        "what_name": names.of_id(task.get("what_id")),
         "what_rule": task.get("what_rule"),
         "batch_index": task.get("batch_index", 0),
         "batch_count": task.get("batch_count", 1),

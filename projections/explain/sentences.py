@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.addresses import display_problem
 from domain.model import BCC_SKIPPED, CONTACT, DUPLICATE, EXCLUDED, INVALID, LEAD, UNMATCHED
 from domain.settings import Settings
 
@@ -38,7 +39,8 @@ def recipient_sentence(r: dict[str, Any]) -> str:
     if outcome == UNMATCHED:
         return "No Contact or unconverted Lead has this address: nothing is written for it (R5)."
     if outcome == INVALID:
-        return "Not a valid email address: skipped (R3)."
+        problem = display_problem(str(r.get("given") or ""))
+        return f"Not a valid email address{f' ({problem})' if problem else ''}: skipped (R3)."
     if outcome == EXCLUDED:
         why = _EXCLUSION_RULES.get(rule or "", "rule '{r}'").format(v=value, r=rule)
         return f"Excluded because {why} (R4)."

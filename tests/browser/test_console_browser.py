@@ -160,6 +160,76 @@ def test_searching_a_task_id_reads_its_story_as_a_timeline(
     shoot(page, screenshots, "explain")
 
 
+def test_the_health_page_says_why_recipients_were_not_logged(page: Any, screenshots: Path) -> None:
+    """R3-R5, R23: outcome cards, the unmatched candidates and the senders table."""
+    page.goto("/")
+    section = page.locator("#why-not-logged")
+    for outcome in ("contact", "lead", "unmatched", "excluded", "invalid", "skipped"):
+        assert section.locator(f'[data-outcome="{outcome}"]').is_visible()
+    assert page.locator("#unmatched-addresses tbody tr").count() > 0
+    assert page.locator("#unmatched-domains tbody tr").count() > 0
+    senders = page.locator("#senders tbody tr")
+    assert senders.count() > 0 and "@" in senders.first.inner_text()
+    section.scroll_into_view_if_needed()
+    shoot(page, screenshots, "recipients")
+
+
+def test_a_download_link_saves_the_csv_an_export_writes(page: Any) -> None:
+    """The unmatched addresses as a file, with its header row, as `export unmatched --csv`."""
+    page.goto("/")
+    with page.expect_download() as info:
+        page.click("a[href='/exports/unmatched.csv']")
+    download = info.value
+    assert download.suggested_filename == "activity-sync-unmatched.csv"
+    saved = Path(download.path()).read_bytes()
+    assert saved.startswith(b"address,domain,times_seen,last_seen,sample_activity\r\n")
+    assert b"someone@unknown.example" in saved
+
+
+def test_the_rejected_lines_link_opens_a_table(page: Any, screenshots: Path) -> None:
+    """SPEC 2: each kept line with its line number, field, reason and raw text."""
+    page.goto("/")
+    page.click("a[href='/rejected']")
+    page.wait_for_url(re.compile(r"/rejected$"))
+    assert page.locator("h1").inner_text() == "Rejected input"
+    rows = page.locator("table#rejected tbody tr")
+    assert rows.count() > 0 and "week.jsonl" in rows.first.inner_text()
+    shoot(page, screenshots, "rejected")
+
+
+def test_an_unknown_page_is_the_consoles_own_not_found_page(page: Any) -> None:
+    response = page.goto("/no-such-page")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Not found"
+    assert page.locator("a:has-text('Back to sync health')").is_visible()
+
+
+def test_a_name_in_the_failures_list_opens_that_record_in_the_org(browser: Any, site: Site) -> None:
+    """R21, R25: each failed record names its primary; the name opens the Contact's page in
+    the org (the local org, signed in with the session id as Salesforce's frontdoor does)."""
+    context = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
+    tab = context.new_page()
+    org = site.org.instance_url
+    tab.goto(f"{org}/secur/frontdoor.jsp?sid={site.org.session_id}&retURL=/")
+    tab.goto(f"{site.url}/login")
+    tab.fill("#token", TOKEN)
+    tab.click("form button[type=submit]")
+    tab.wait_for_url(f"{site.url}/")
+    tab.goto(f"{site.url}/failures")
+    link = tab.locator("table.list tbody tr").first.locator("a.sf-record").first
+    name, href = link.inner_text(), link.get_attribute("href")
+    assert re.fullmatch(rf"{re.escape(org)}/lightning/r/Contact/003\w{{15}}/view", href or "")
+    assert name and not name.startswith("003")  # a Name, with its Id beside it
+
+    with context.expect_page() as opened:
+        link.click()
+    record = opened.value
+    record.wait_for_load_state()
+    assert record.url == href
+    sync_api.expect(record.locator("h1")).to_have_text(f"Contact: {name}")
+    context.close()
+
+
 def test_a_replay_plan_is_applied_after_confirmation_and_synced(
     page: Any, site: Site, screenshots: Path
 ) -> None:

@@ -21,6 +21,16 @@ READERS = [
     ["settings", "show"],
     ["settings", "history"],
     ["replay", "plan", "--no-org"],
+    ["timeline", "ana.lee@acme.example"],
+    ["drift"],
+    ["views", "rebuild"],
+    ["export", "unmatched"],
+    ["export", "failures", "--csv", "failures.csv"],
+]
+WRITERS = [
+    ["ingest", "-"],
+    ["sync"],
+    ["settings", "set", "internal_domains", "fernhill.example"],
 ]
 
 
@@ -53,4 +63,26 @@ def test_a_reading_command_on_an_unusable_store_says_one_sentence_and_creates_no
         assert len(lines) == 1 and lines[0].startswith("error: "), (kind, done.stderr)
         assert "s3cret-pw" not in done.stderr
     assert not (tmp_path / "activty-sync.db").exists()
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_a_writing_command_on_a_store_that_cannot_open_says_one_sentence(
+    tmp_path: Path, command: list[str]
+) -> None:
+    for kind, store in stores(tmp_path).items():
+        if kind == "missing":
+            continue  # a writing command creates a new store: that is how one starts
+        done = subprocess.run(
+            [str(EXECUTABLE), "--store", store, *command],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1, (kind, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr, (kind, done.stderr)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: "), (kind, done.stderr)
+        assert "s3cret-pw" not in done.stderr
     assert not (tmp_path / "nowhere").exists()

@@ -1,7 +1,7 @@
 """`activity-sync demo` as a user runs it: local org, sample, sync, the table and one story.
 
-The demo runs once per module (a subprocess of the installed command); its store then
-answers `explain` and `stats` like any other store.
+The demo runs once per module (a subprocess of the installed command) in an 80-column
+terminal; its store then answers `explain` and `stats` like any other store.
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ class DemoRun:
         return json.loads(done.stdout)
 
 
+COLUMNS = 80
+RECORD_ID = re.compile(r"(?<![A-Za-z0-9])00[TU][A-Za-z0-9]{15}(?![A-Za-z0-9])")
+ID_LIKE = re.compile(r"(?<![A-Za-z0-9_])(?:00T|00U|001|003|006|00Q|005)[A-Za-z0-9]*")
+
+
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "120", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": str(COLUMNS), "HOME": "/tmp", "LANG": "C.UTF-8"}
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=180)
 
 
@@ -96,3 +101,21 @@ def test_the_demo_store_answers_stats_consistent_with_what_the_demo_printed(
     assert stats["activities"]["by_outcome"]["pending"] == 0
     human = demo.cli("stats")
     assert human.returncode == 0 and "Avoided by sharing" in human.stdout
+
+
+def test_the_demo_fits_80_columns_and_lists_every_record_by_its_whole_id(demo: DemoRun) -> None:
+    """R21: at 80 columns no line is cut and no id is split; the table's first column holds
+    the Id of each Task and Event written, which `explain` then takes as it is."""
+    out = demo.result.stdout
+    lines = out.splitlines()
+    assert not [line for line in lines if len(line) > COLUMNS]
+    assert [m for m in ID_LIKE.findall(out) if len(m) != 18] == []
+    header = next(line for line in lines if "Subject" in line)
+    assert "Task/Event Id" in header and "Contacts" in header and "…" not in out
+    written = WRITTEN.search(out)
+    assert written, out[-2000:]
+    rows = [line for line in lines if line.startswith("│ ") and RECORD_ID.search(line)]
+    listed = {RECORD_ID.search(row).group(0) for row in rows}  # type: ignore[union-attr]
+    assert len(listed) == int(written.group(1)) + int(written.group(2))
+    event_id = sorted(i for i in listed if i.startswith("00U"))[0]
+    assert demo.json("explain", event_id)["tasks"][0]["salesforce_id"] == event_id

@@ -53,7 +53,52 @@ def _stats_since(document: dict[str, Any]) -> dict[str, Any]:
     by_kind = dict.fromkeys([*kinds, "archived"], 0)
     # R24: the calls of activities synced again count apart; the old store recorded none.
     api = {**document["api"], "resync": {"activities": 0, "calls": 0}}
-    return {**document, "api": api, "org_changes": {"total": 0, "by_kind": by_kind}}
+    document = {**document, "api": api, "org_changes": {"total": 0, "by_kind": by_kind}}
+    return {**document, **_recipients_since()}
+
+
+def _recipients_since() -> dict[str, Any]:
+    # R23: why addresses were not logged, counted from the recipients view the old store
+    # rebuilds from its log (activities.jsonl: compat-3 has the one unmatched address).
+    unknown = "someone@unknown.example"
+    return {
+        "recipients": {
+            "contact": 7,
+            "lead": 1,
+            "unmatched": 1,
+            "excluded": 2,
+            "invalid": 1,
+            "skipped": 0,
+        },
+        "top_unmatched_domains": [{"domain": "unknown.example", "count": 1}],
+        "top_unmatched_addresses": [
+            {
+                "address": unknown,
+                "domain": "unknown.example",
+                "count": 1,
+                "last_seen": "2026-11-24T11:00:00-05:00",
+                "sample_activity": "<compat-3@northwind.example>/sent",
+            }
+        ],
+        "senders": [
+            {
+                "sender": "ana.lima@northwind.example",
+                "activities": 3,
+                "tasks": 2,
+                "events": 0,
+                "unmatched": 0,
+                "failures": 1,
+            },
+            {
+                "sender": "ben.okafor@northwind.example",
+                "activities": 2,
+                "tasks": 2,
+                "events": 0,
+                "unmatched": 1,
+                "failures": 0,
+            },
+        ],
+    }
 
 
 def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
@@ -66,10 +111,54 @@ def _explain_since(document: dict[str, Any]) -> dict[str, Any]:
             "org_changes": [],
             "status_detail": None,
             "salesforce_ids": [task["salesforce_id"]] if task["salesforce_id"] else [],
+            **_task_names(task),
         }
         for task in document["tasks"]
     ]
-    return {**document, "tasks": tasks, "conflicting_duplicates": []}
+    return {
+        **document,
+        "tasks": tasks,
+        "conflicting_duplicates": [],
+        **_explain_names(document),
+    }
+
+
+# R21: names beside ids. The old store's lookups read no person, Account or User names;
+# its Opportunities' names were stored with them. Its senders' Users, as its events hold them.
+OLD_OPPORTUNITY_NAMES = {
+    "0068L000000000CQAQ": "Acme - Fleet Renewal",
+    "0068L000000000DQAQ": "Globex - Clinic Rollout",
+}
+OLD_SENDER_USERS = {
+    "ana.lima@northwind.example": "0058L0000000002QAA",
+    "ben.okafor@northwind.example": "0058L0000000003QAA",
+}
+
+
+def _unnamed(person: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if person is None else {**person, "name": None, "account_name": None}
+
+
+def _task_names(task: dict[str, Any]) -> dict[str, Any]:
+    what = task["what"]
+    return {
+        "primary": _unnamed(task["primary"]),
+        "members": [_unnamed(m) for m in task["members"]],
+        "what": {**what, "name": OLD_OPPORTUNITY_NAMES.get(what["id"]), "account_name": None},
+    }
+
+
+def _explain_names(document: dict[str, Any]) -> dict[str, Any]:
+    activity = document["activity"]
+    user = OLD_SENDER_USERS.get(activity["sender"])
+    return {
+        "activity": {**activity, "sender_user_id": user, "sender_name": None},
+        "recipients": [{**r, "name": None, "account_name": None} for r in document["recipients"]],
+        "siblings": [
+            {**s, "who_name": None, "what_name": OLD_OPPORTUNITY_NAMES.get(s["what_id"])}
+            for s in document["siblings"]
+        ],
+    }
 
 
 REFUSED = "<compat-4@northwind.example>/sent"  # its Task was refused for good

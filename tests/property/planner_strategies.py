@@ -43,7 +43,7 @@ INVALID_FORMS = (
     "{p} x@{d}",
     "{p}@nodot",
     "{p}@{d}..x",
-    "<{p}@{d}>",
+    "{p} <{p}@{d}",
 )
 CATEGORIES = (
     "contact",

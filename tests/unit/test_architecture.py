@@ -74,6 +74,7 @@ ADAPTERS_MAY_IMPORT: dict[str, set[str]] = {
     "adapters.bootstrap": STAGES | {"adapters.views", "adapters.notices"},
     "adapters.doctor": STAGES | {"adapters.notices", "adapters.bootstrap"},
     "adapters.demo": {
+        "adapters.store",
         "adapters.bootstrap",
         "adapters.input",
         "adapters.views",

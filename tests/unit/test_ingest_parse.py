@@ -162,6 +162,18 @@ REFUSALS: list[tuple[str, bytes, str | None, str]] = [
     ("unicode digits", line(SENT, occurred_at="٢٠٢٦-11-26T10:00:00Z"), "occurred_at", "not an RFC"),
     ("missing sender", line(SENT, sender=_DROP), "sender", "missing (required)"),
     ("bad sender", line(SENT, sender="ann at ourco"), "sender", "not a valid email address"),
+    (
+        "sender, unquoted comma",
+        line(SENT, sender="Lee, Ann <ann@ourco.example>"),
+        "sender",
+        "not a valid email address: the display name has an unquoted comma",
+    ),
+    (
+        "sender, unclosed",
+        line(SENT, sender="Ann Lee <ann@ourco.example"),
+        "sender",
+        "exactly one address in <...>",
+    ),
     ("to not a list", line(SENT, to="bob@alpha.example"), "to", "expected a list of email"),
     ("number in cc", line(SENT, cc=["a@b.example", 7]), "cc[1]", "expected a string, got a number"),
     ("null in bcc", line(SENT, bcc=[None]), "bcc[0]", "expected a string, got null"),
@@ -251,3 +263,24 @@ def test_a_line_over_one_megabyte_is_refused_whole() -> None:
 def test_the_first_fault_in_field_order_is_reported() -> None:
     rejection = refused(line(SENT, id=_DROP, occurred_at="soon", sender=None))
     assert rejection.field == "id"
+
+
+def test_display_name_addresses_are_accepted_in_every_address_field_as_given() -> None:
+    """SPEC 2, R1: `Name <address>` in sender, to, cc, bcc and actor is kept as given."""
+    sent = parsed(
+        line(
+            SENT,
+            sender='"Lee, Ann" <ann@ourco.example>',
+            to=["Bob Ray <bob@alpha.example>"],
+            cc=["<dan@beta.example>"],
+            bcc=["Eve <eve@beta.example>"],
+        )
+    )
+    assert sent.sender == '"Lee, Ann" <ann@ourco.example>'
+    assert (sent.to, sent.cc, sent.bcc) == (
+        ("Bob Ray <bob@alpha.example>",),
+        ("<dan@beta.example>",),
+        ("Eve <eve@beta.example>",),
+    )
+    opened = parsed(line(OPEN, sender="Ann <ann@ourco.example>", actor="Bob <bob@alpha.example>"))
+    assert opened.actor == "Bob <bob@alpha.example>"

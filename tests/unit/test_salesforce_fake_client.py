@@ -1,7 +1,7 @@
 """A stand-in for the simple-salesforce client (subclassing nothing of it) for the gateway's units.
 
 It answers `restful('composite', ...)`, `limits()`, `query_more`, `sf.<SObject>.describe()` and
-`mdapi` from plain Python handlers, reports usage the way simple-salesforce stores it
+the Metadata API's SOAP post (`session.post(metadata_url, ...)`) from plain Python handlers, reports usage the way simple-salesforce stores it
 (`api_usage['api-usage'] = Usage(used, total)`, a new dict per answer), and raises the real
 simple-salesforce exception classes when told to fail. No test lives here.
 """
@@ -53,6 +53,35 @@ class FakeSFType:
         return {"name": self.name, "fields": self.client.describe_fields.get(self.name, [])}
 
 
+# The Metadata API's answer to one SOAP request: (HTTP status, body).
+SoapHandler = Callable[[bytes], tuple[int, bytes]]
+
+
+@dataclass
+class FakeSoapAnswer:
+    """The parts of a requests response the Metadata API read looks at."""
+
+    status_code: int
+    content: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeSoapSession:
+    """The client's session as the Metadata API read uses it: one `post` per call."""
+
+    client: FakeClient
+    posted: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def post(self, url: str, data: bytes, headers: dict[str, str], timeout: float) -> Any:
+        assert self.client.metadata is not None
+        self.client.step("readMetadata")
+        self.posted.append((url, data, headers))
+        status, content = self.client.metadata(data)
+        limit = {"Sforce-Limit-Info": f"api-usage={self.client.used}/{self.client.total}"}
+        return FakeSoapAnswer(status, content, limit)
+
+
 @dataclass
 class FakeClient:
     """What the gateway asked, in order, and scripted answers."""
@@ -64,16 +93,25 @@ class FakeClient:
     page_size: int = 0  # > 0: query answers come in pages of this size
     failures: list[Exception] = field(default_factory=list)
     describe_fields: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    mdapi_factory: Callable[[], Any] | None = None
+    metadata: SoapHandler | None = None
     deny_limits: bool = False  # the user lacks View Setup: /limits answers 403
     sf_version: str = "59.0"
     sf_instance: str = "org.example"
+    session_id: str = "fake-session"
     session: Any = None
     calls: list[str] = field(default_factory=list)
     bodies: list[Any] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)  # each subrequest's resource: query, ...
     api_usage: dict[str, Any] = field(default_factory=dict)
     _pages: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.metadata is not None and self.session is None:
+            self.session = FakeSoapSession(self)
+
+    @property
+    def metadata_url(self) -> str:
+        return f"https://{self.sf_instance}/services/Soap/m/{self.sf_version}/"
 
     # -- bookkeeping ---------------------------------------------------------------------
     def step(self, name: str) -> None:
@@ -94,12 +132,6 @@ class FakeClient:
         if name.startswith("_") or not name[:1].isupper():
             raise AttributeError(name)
         return FakeSFType(name, self)
-
-    @property
-    def mdapi(self) -> Any:
-        if self.mdapi_factory is None:
-            raise RuntimeError("no Metadata API here")
-        return self.mdapi_factory()
 
     def limits(self, **_: Any) -> dict[str, Any]:
         self.step("limits")

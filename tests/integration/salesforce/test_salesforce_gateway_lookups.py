@@ -112,3 +112,18 @@ def test_pages_beyond_two_thousand_rows_are_followed(
     directory = gateway.lookup(["many@other.example"], [])
     assert len(directory.contacts_by_email["many@other.example"]) == 2100
     assert gateway.calls_made == 3  # people; their second page; their roles
+
+
+def test_names_of_people_accounts_and_users_come_with_the_same_two_calls(
+    org: Any, directory_org: dict[str, Any]
+) -> None:
+    """R21, R24: the lookup that matches people also reads their names, their Account's and
+    the sender's, so explain can name every id without another call."""
+    gateway = gateway_for(org)
+    directory = gateway.lookup(["o'hara@odd.example", "lee@lead.example"], ["rep@ourco.example"])
+    (contact,) = directory.contacts_by_email["o'hara@odd.example"]
+    (lead,) = directory.leads_by_email["lee@lead.example"]
+    assert (contact.name, lead.name) == ("Odd0", "Lee")
+    assert directory.account_names == {directory_org["account"]: "Acme"}
+    assert directory.user_names == {"rep@ourco.example": "Rep"}
+    assert gateway.calls_made == 2

@@ -87,6 +87,12 @@ def test_a_persons_edit_is_recorded_once_and_explained_with_who_and_which_fields
     ]
     assert again["changes"] == []
     assert changes_of(case, task["Id"]) == [("edited", pat_id, ["Subject"])]
+    pages = f"{case.org.instance_url}/lightning/r"  # R21: each record and User has its page
+    (change,) = found["changes"]
+    assert change["url"] == f"{pages}/Task/{task['Id']}/view"
+    assert change["by_url"] == f"{pages}/User/{pat_id}/view"
+    explained = run(case, "explain", task["Id"], "--json")["tasks"][0]["org_changes"]
+    assert [c["by_url"] for c in explained] == [change["by_url"]]
 
 
 def test_a_deletion_and_an_undelete_are_each_recorded_in_order(case: SyncCase) -> None:
@@ -122,6 +128,9 @@ def test_a_converted_leads_task_is_recorded_and_a_replay_never_names_the_lead_ag
     assert [(p["kind"], p["person_id"], p["now_id"]) for p in found["people"]] == [
         ("converted", lead, contact)
     ]
+    (fate,) = found["people"]  # R21: the Lead and the Contact it became, each with its page
+    assert fate["now_url"] == f"{case.org.instance_url}/lightning/r/Contact/{contact}/view"
+    assert fate["url"] == f"{case.org.instance_url}/lightning/r/Lead/{lead}/view"
     run(case, "settings", "set", "opportunity_mode", "contact_role")
     plan = str(Path(case.store_url.removeprefix("sqlite:///")).with_name("plan.json"))
     run(case, "replay", "plan", "--out", plan)

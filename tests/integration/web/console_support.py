@@ -95,15 +95,20 @@ def copied_store(folder: Path) -> tuple[Store, Org]:
 
 @contextmanager
 def running_console(
-    folder: Path, token: str | None = TOKEN, secret: str | None = SECRET, **options: Any
+    folder: Path,
+    token: str | None = TOKEN,
+    secret: str | None = SECRET,
+    salesforce: str | None = None,
+    **options: Any,
 ) -> Iterator[Running]:
-    """A console on a copy of the test history (see `copied_store`)."""
+    """A console on a copy of the test history (see `copied_store`); `salesforce` is the
+    configured instance URL (never called: the background sync is off)."""
     store, org = copied_store(folder)
     config = ConsoleConfig(
         admin_token=token, webhook_secret=secret, plans_dir=folder / "plans", **options
     )
     env = {"SALESFORCE_SESSION_ID": SESSION_ID}
-    console = open_console(config, store=store.url, env=env, worker=False)
+    console = open_console(config, store=store.url, salesforce=salesforce, env=env, worker=False)
     app = create_app(console)
     try:
         with TestClient(app, base_url=BASE) as client:

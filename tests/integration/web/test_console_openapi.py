@@ -41,6 +41,10 @@ OPERATIONS = [
     ("GET", "/api/replay/plans/{replay_id}"),
     ("POST", "/api/replay/plans/{replay_id}/apply"),
     ("POST", "/api/activities"),
+    ("GET", "/api/sync"),
+    ("POST", "/api/sync/pause"),
+    ("POST", "/api/sync/resume"),
+    ("GET", "/api/alerts"),
 ]
 
 
