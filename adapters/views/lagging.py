@@ -4,7 +4,7 @@ The view is only explain's index from ids to activities; the story itself is the
 activity's own events. After a bulk load the view can be hundreds of thousands of events
 behind, so an id is looked up in the view as it stands, then as an activity id straight in
 the log, then in the part of the log the view has not read yet, reading only the events
-that carry sync keys and Salesforce ids.
+that carry sync keys and Salesforce ids. A view only a little behind is caught up first.
 """
 
 from __future__ import annotations
@@ -25,12 +25,20 @@ from projections.application import ActivitySyncApp
 _TAIL_TOPICS = (EmailActivity.BatchFormed.TOPIC, EmailActivity.TaskCreated.TOPIC)
 
 
+# A view at most this many notifications behind is simply brought up to date first (a
+# moment's work, and it keeps the view moving for a store that is explained often).
+CATCH_UP_BELOW = 5_000
+
+
 def locate(app: ActivitySyncApp, engine: Engine, ident: str) -> Located | None:
     """What `ident` names, as `find` answers once the view has caught up (None: nothing)."""
     ident = ident.strip()
     if not ident:
         return None
     behind = position(engine, task_view.FOLLOWER)  # also makes the view's tables
+    if (app.recorder.max_notification_id() or 0) - behind < CATCH_UP_BELOW:
+        task_view.catch_up(app, engine)
+        return find(engine, ident)
     located = find(engine, ident)
     if located is not None:
         return located

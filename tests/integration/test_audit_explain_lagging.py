@@ -9,7 +9,7 @@ import pytest
 from audit_support import Org, Store, open_store, planned_activity, sent, write_all
 
 from adapters.store.followers import position
-from adapters.views import task_view
+from adapters.views import lagging, task_view
 from adapters.views.documents import explain_document
 from domain.errors import NotFound
 
@@ -17,7 +17,9 @@ ACME = "001000000000000ACM"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """A store whose view counts as far behind after any load (a bulk load, in small)."""
+    monkeypatch.setattr(lagging, "CATCH_UP_BELOW", 1)
     opened = open_store(tmp_path)
     yield opened
     opened.app.close()
@@ -66,6 +68,18 @@ def test_an_activity_and_a_sync_key_the_view_has_not_read_are_explained_too(stor
     assert by_activity["activity"]["id"] == "bulk-2"
     assert by_key["query"]["matched"] == "sync_key"
     assert by_key["activity"]["id"] == "bulk-1"
+
+
+def test_a_view_only_a_little_behind_is_brought_up_to_date_by_explain(store, monkeypatch):
+    """R21: explained often, a store keeps its view moving: a small lag is caught up first."""
+    monkeypatch.setattr(lagging, "CATCH_UP_BELOW", 5_000)
+    written = _bulk(store, 2)
+    ((_, salesforce_id),) = written["bulk-0"].items()
+
+    document = explain_document(store.app, store.engine, salesforce_id)
+
+    assert document["query"]["matched"] == "salesforce_id"
+    assert position(store.engine, task_view.FOLLOWER) == store.app.recorder.max_notification_id()
 
 
 def test_an_id_nothing_names_is_still_not_found(store):
