@@ -136,11 +136,12 @@ class Exclusions:
 
     @classmethod
     def of(cls, sender: str, settings: Settings) -> Exclusions:
+        excluded, internal, system = _lists(settings)
         return cls(
             sender=normalise(sender),
-            excluded=_entries(settings.excluded),
-            internal_domains=_entries(settings.internal_domains),
-            system_senders=_entries(settings.all_system_senders),
+            excluded=excluded,
+            internal_domains=internal,
+            system_senders=system,
         )
 
     def reason(self, address: str) -> str | None:
@@ -163,6 +164,16 @@ class Exclusions:
 def exclusion_reason(address: str, sender: str, settings: Settings) -> str | None:
     """R4 for one address (see `Exclusions`; build that once when judging many addresses)."""
     return Exclusions.of(sender, settings).reason(address)
+
+
+@lru_cache(maxsize=16)
+def _lists(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The settings' three lists normalised: once per settings, not once per activity."""
+    return (
+        _entries(settings.excluded),
+        _entries(settings.internal_domains),
+        _entries(settings.all_system_senders),
+    )
 
 
 def _entries(values: Iterable[str]) -> tuple[str, ...]:

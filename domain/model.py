@@ -7,7 +7,7 @@ inside events (orjson encodes dicts, lists, str, int, bool and None natively).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ACTIVITY_TYPES = ("sent", "reply", "open", "click", "download", "bounce", "meeting")
@@ -86,6 +86,18 @@ class Activity:
 
 
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> dict[str, Any]:
+    """A flat frozen dataclass's fields as a dict, in field order: what `asdict` gives for
+    values that are scalars, tuples and mappings of scalars, without its deep copy (callers
+    turn the tuples and mappings they store into lists and dicts)."""
+    kind = type(value)
+    names = _FIELD_ORDER.get(kind)
+    if names is None:
+        names = _FIELD_ORDER[kind] = tuple(f.name for f in fields(kind))
+    return {name: getattr(value, name) for name in names}
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,7 @@ class Directory:
 
     def to_dict(self) -> dict[str, Any]:
         def rows(mapping: Mapping[str, tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
-            return {key: [asdict(v) for v in values] for key, values in mapping.items()}
+            return {key: [plain(v) for v in values] for key, values in mapping.items()}
 
         return {
             "contacts_by_email": rows(self.contacts_by_email),
@@ -209,7 +221,7 @@ class Recipient:
         return self.contact_id or self.lead_id
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain(self)
         data["ambiguous_ids"] = list(self.ambiguous_ids)
         return data
 
@@ -239,7 +251,7 @@ class PlannedTask:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain(self)
         for key in ("who_ids", "opportunities_considered", "warnings"):
             data[key] = list(data[key])
         data["fields"] = dict(self.fields)

@@ -9,11 +9,11 @@ converted or Contacts merged (the record moved to the survivor), or archiving.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.model import PlannedTask
+from domain.model import PlannedTask, plain
 
 EDITED = "edited"
 RELATIONS_CHANGED = "relations_changed"
@@ -45,7 +45,7 @@ class OrgState:
     created_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain(self)
         data["who_ids"] = list(self.who_ids)
         data["fields"] = dict(self.fields)
         return data
@@ -68,7 +68,7 @@ class PersonFate:
     by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PersonFate:

@@ -164,6 +164,8 @@ def _most_recent(
 
 def most_recent_first(facts: Sequence[P]) -> list[P]:
     """R5: the greatest `last_modified` first (unreadable stamps last), ties by smallest id."""
+    if len(facts) == 1:
+        return [facts[0]]  # nothing to rank (and no stamp to read)
     unique = {fact.id: fact for fact in facts}.values()
     return sorted(unique, key=lambda fact: (-_timestamp(fact.last_modified), fact.id))
 

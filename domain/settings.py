@@ -10,12 +10,13 @@ import difflib
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from eventsourcing.domain import Aggregate
 
 from domain.errors import BadSetting
+from domain.model import plain
 
 SETTINGS_ID = uuid.uuid5(uuid.NAMESPACE_URL, "activity-sync:org-settings")
 
@@ -70,7 +71,7 @@ class Settings:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain(self)
         for key in ("internal_domains", "excluded", "system_senders"):
             data[key] = list(data[key])
         return data

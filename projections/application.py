@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.activity import EmailActivity, activity_uuid
 from domain.model import Activity
@@ -18,6 +18,7 @@ from domain.settings import SETTINGS_ID, OrgSettings, Settings
 from projections.ports import HistoryReader
 
 _OBSERVE_ATTEMPTS = 5
+_READ_AT_ONCE = 5000
 
 
 @dataclass
@@ -37,6 +38,24 @@ class ActivitySyncApp(Application[UUID]):
     # OrgWatch gains an event at every look at the org (R27): a snapshot every 50 keeps
     # loading it cheap for the worker, which reads it once per chunk.
     snapshotting_intervals = {OrgWatch: 50}
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save, in the same order, but our own aggregates' events are taken
+        without its two runtime Protocol checks per object (on Python 3.11 they cost about
+        a fifth of an ingest); anything else goes through the library's collecting."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing.events.extend(obj.collect_events())
+                processing.aggregates[obj.id] = obj
+            else:
+                processing.collect_events(obj)
+        processing.collect_events(**kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)  # the library's deprecated hook, called as it does
+        return recordings
 
     def events_of(self, ids: Sequence[UUID], skip: Collection[str] = ()) -> dict[UUID, list[Any]]:
         """Each aggregate's events, oldest first (absent when none); in one read per chunk
@@ -85,6 +104,25 @@ class ActivitySyncApp(Application[UUID]):
     def activity_by_uuid(self, aggregate_id: UUID) -> EmailActivity | None:
         found = self._get(aggregate_id)
         return found if isinstance(found, EmailActivity) else None
+
+    def activities_by_uuid(self, ids: Sequence[UUID]) -> list[EmailActivity]:
+        """The activities among `ids`, in that order, in one read where the store allows it
+        (the worker loads a chunk at once). Activities keep no snapshots, so their events
+        are the whole story."""
+        if self.history_reader is None:
+            loaded = (self.activity_by_uuid(i) for i in ids)
+            return [a for a in loaded if a is not None]
+        stories: dict[UUID, list[Any]] = {}
+        for start in range(0, len(ids), _READ_AT_ONCE):  # SQLite's bound on parameters
+            stories.update(self.history_reader.events_of(ids[start : start + _READ_AT_ONCE]))
+        found = []
+        for aggregate_id in ids:
+            aggregate: Any = None
+            for event in stories.get(aggregate_id, ()):
+                aggregate = event.mutate(aggregate)
+            if isinstance(aggregate, EmailActivity):
+                found.append(aggregate)
+        return found
 
     def history(self, aggregate_id: UUID) -> list[DomainEventProtocol[UUID]]:
         """Every stored event of one aggregate, oldest first (the audit story, R21)."""

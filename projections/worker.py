@@ -162,8 +162,7 @@ class SyncWorker:
 
     def _chunk(self, ids: Sequence[UUID], run: SyncRun, summary: SyncSummary) -> None:
         calls_before = self.calls()
-        loaded = (self.app.activity_by_uuid(i) for i in ids)
-        activities = [a for a in loaded if isinstance(a, EmailActivity)]
+        activities = self.app.activities_by_uuid(ids)
         settings = self.tracker.current()
         first = [a for a in activities if not a.is_resolved]
         self._resolve(first, settings, summary)
@@ -232,13 +231,14 @@ class SyncWorker:
         addresses = set().union(*(_addresses(a) for a in activities))
         senders = {_sender(a) for a in activities}
         directory = self.directory.lookup(sorted(addresses), sorted(senders))
+        in_force = settings.to_dict()  # the same for the whole chunk: built once
         for activity in activities:
             facts = directory.restricted_to(_addresses(activity), {_sender(activity)})
             plan = plan_activity(activity.model, facts, settings)
             activity.resolve(
                 [r.to_dict() for r in plan.recipients],
                 facts.to_dict(),
-                settings.to_dict(),
+                dict(in_force),
                 list(plan.warnings),
             )
             for task in plan.tasks:

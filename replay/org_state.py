@@ -16,7 +16,10 @@ from projections.ports import OrgRecord
 from replay.stream import Loaded
 
 OrgReader = Callable[[Sequence[str], str], list[OrgRecord]]
-KEYS_PER_READ = 200
+# A chunk's keys of one object type go to the reader at once: the gateway cuts them into
+# statements under SOQL's size limit (2,000 values each) and sends five statements per
+# composite call, so a chunk of 500 activities is one call, not one per 200 keys.
+KEYS_PER_READ = 10_000
 _MODULUS = 2**256
 
 
@@ -70,7 +73,7 @@ def read_org(
     fingerprint: Fingerprint,
     keys_per_read: int = KEYS_PER_READ,
 ) -> dict[str, OrgRecord]:
-    """The org's records for the written keys of these activities (one read per 200 keys)."""
+    """The org's records for the written keys of these activities (one read per object type)."""
     found: dict[str, OrgRecord] = {}
     for sobject, keys in sorted(written_keys(loaded).items()):
         fingerprint.keys_asked += len(keys)

@@ -1,14 +1,18 @@
-"""Ingest speed: `activity-sync ingest` against the raw eventsourcing baseline, same store kind.
+"""Ingest speed: `activity-sync ingest` against the raw eventsourcing library doing the same work.
 
-Run: .venv/bin/python scripts/bench_ingest.py [--activities 100000] [--baseline 10000]
+Run: .venv/bin/python scripts/bench_ingest.py [--activities 20000] [--chunk 1000]
      [--stores sqlite,postgres] [--postgres URL] [--json]
 
-For each store kind: writes a JSON Lines file of N realistic activities, times the real
-command (`activity-sync --store URL ingest FILE`, a process of its own, start-up
-included), then times the baseline in a process of its own: an eventsourcing
-application saving one aggregate of 4 events per `save()` into a fresh store of the
-same kind. The baseline's cost is per transaction, flat in N, so it runs on fewer
-aggregates by default (`--baseline`). Prints activities/s, the ratio, and peak RSS.
+The floor is the library on its own with the same batching: each JSON line parsed, one
+aggregate per activity carrying the same payload under the same deterministic id, the
+same transcoder, 1,000 aggregates per save (ingest's default `--chunk`). Two comparisons
+from the same run, each side in a fresh process on a fresh store of the same kind:
+- in-process: timed from the first line read to the last save; start-up (interpreter,
+  imports, opening the store) counted on neither side;
+- whole commands: `activity-sync --store URL ingest FILE` and the raw side as a script,
+  each timed from exec to exit; start-up counted on both sides.
+The sides take turns (`--repeat`, 3) and each keeps its best time: the machine is shared.
+Ratios are ingest's rate over the floor's. Peak RSS is the command's whole process tree.
 Also imported by scripts/bench.py (`measure_ingest`, `run_measured`, `postgres_schema`).
 """
 
@@ -40,10 +44,10 @@ TYPES = ("sent",) * 14 + ("open",) * 3 + ("click", "reply", "bounce")
 
 @dataclass
 class Measured:
-    """One finished process: wall seconds, its own peak resident memory, its output."""
+    """One finished process: wall seconds, the peak memory of its process tree, its output."""
 
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest sum of resident memory over the process and its children
     cpu_seconds: float  # user + system, of the process and the children it waited for
     returncode: int
     stdout: str
@@ -59,31 +63,53 @@ class Measured:
 
 
 def run_measured(command: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run `command`; its peak RSS is the kernel's high-water mark (VmHWM) of that process."""
+    """Run `command`; peak RSS is the most its whole process tree held at once (sampled every
+    50 ms from /proc: the process and every descendant, e.g. replay's worker processes)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, text=True)
-        peak_kb = 0
+        peak_kb = own_peak = 0
         while True:
-            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+            own_peak = max(own_peak, _status_kb(process.pid, "VmHWM:"))
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
-        peak_kb = peak_kb or usage.ru_maxrss
+        peak_kb = max(peak_kb, own_peak) or usage.ru_maxrss
         cpu = usage.ru_utime + usage.ru_stime
         out.seek(0)
         err.seek(0)
         return Measured(seconds, peak_kb / 1024, cpu, process.returncode, out.read(), err.read())
 
 
-def _high_water_kb(pid: int) -> int:
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants now, in kB (0 once it has gone)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(_status_kb(pid, "VmRSS:") for pid in tree)
+
+
+def _status_kb(pid: int, key: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -127,7 +153,12 @@ def postgres_schema(server: str, prefix: str = "bench") -> Iterator[str]:
 @contextmanager
 def store_of(kind: str, folder: Path, server: str, name: str) -> Iterator[str]:
     if kind == "sqlite":
-        yield f"sqlite:///{folder / f'{name}.db'}"
+        path = folder / f"{name}-{uuid.uuid4().hex[:8]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in folder.glob(f"{path.name}*"):  # with -wal, -shm
+                leftover.unlink()
     else:
         with postgres_schema(server, name) as url:
             yield url
@@ -167,96 +198,171 @@ def _activity(n: int, rng: random.Random) -> dict[str, Any]:
     return activity
 
 
-# --- the two measurements ----------------------------------------------------------------
+# --- the two sides ------------------------------------------------------------------------
 
 
 @dataclass
 class IngestFigures:
     store: str
     activities: int
+    chunk: int  # activities per save, on both sides
+    # In-process: each side in a fresh process, timed from its first line read to its last
+    # save; start-up (interpreter, imports, opening the store) counted on neither side.
     ingest_seconds: float
+    raw_seconds: float
     ingest_per_second: float
-    ingest_peak_rss_mb: float
-    baseline_aggregates: int
-    baseline_seconds: float
-    baseline_per_second: float
-    baseline_peak_rss_mb: float
+    raw_per_second: float
     ratio: float
+    # Whole commands: each side's process timed from exec to exit; start-up on both sides.
+    command_seconds: float
+    raw_command_seconds: float
+    command_per_second: float
+    raw_command_per_second: float
+    command_ratio: float
+    ingest_peak_rss_mb: float  # the whole command's process tree
+    raw_peak_rss_mb: float
 
 
 def measure_ingest(
-    kind: str, path: Path, activities: int, baseline: int, server: str, folder: Path
+    kind: str,
+    path: Path,
+    activities: int,
+    server: str,
+    folder: Path,
+    chunk: int = 1000,
+    repeat: int = 3,
 ) -> IngestFigures:
-    """Time the real command and the baseline on fresh stores of one kind."""
-    with store_of(kind, folder, server, "ingest") as url:
-        command = [str(EXECUTABLE), "--store", url, "ingest", str(path), "--json"]
-        ingest = run_measured(command, child_env())
-        accepted = ingest.json()["accepted"]
-        if accepted != activities:
-            raise SystemExit(f"ingest accepted {accepted} of {activities}")
-    with store_of(kind, folder, server, "baseline") as url:
-        command = [sys.executable, __file__, "baseline", url, str(baseline)]
-        measured = run_measured(command, child_env())
-        seconds = float(measured.json()["seconds"])
-    ingest_rate = activities / ingest.seconds
-    baseline_rate = baseline / seconds
+    """Both sides on fresh stores of one kind, in-process and as whole commands; the sides
+    take turns `repeat` times and each keeps its best time (the machine is shared)."""
+    here = [sys.executable, __file__]
+    timed: dict[str, float] = {}
+    whole: dict[str, Measured] = {}
+    for _ in range(repeat):
+        for side in ("ingest", "raw"):
+            with store_of(kind, folder, server, f"in_{side}") as url:
+                command = [*here, "inprocess", side, url, str(path), str(chunk)]
+                seconds = float(run_measured(command, child_env()).json()["seconds"])
+            timed[side] = min(seconds, timed.get(side, seconds))
+        for side in ("ingest", "raw"):
+            with store_of(kind, folder, server, f"cmd_{side}") as url:
+                if side == "ingest":
+                    command = [str(EXECUTABLE), "--store", url, "ingest", str(path), "--json"]
+                    command += ["--chunk", str(chunk)]
+                else:
+                    command = [*here, "command", "raw", url, str(path), str(chunk)]
+                run = run_measured(command, child_env())
+                accepted = run.json()["accepted" if side == "ingest" else "activities"]
+                if accepted != activities:
+                    raise SystemExit(f"{side} recorded {accepted} of {activities}")
+            if side not in whole or run.seconds < whole[side].seconds:
+                whole[side] = run
+    ingest, raw = whole["ingest"], whole["raw"]
     return IngestFigures(
         store=kind,
         activities=activities,
-        ingest_seconds=round(ingest.seconds, 2),
-        ingest_per_second=round(ingest_rate),
+        chunk=chunk,
+        ingest_seconds=round(timed["ingest"], 2),
+        raw_seconds=round(timed["raw"], 2),
+        ingest_per_second=round(activities / timed["ingest"]),
+        raw_per_second=round(activities / timed["raw"]),
+        ratio=round(timed["raw"] / timed["ingest"], 2),
+        command_seconds=round(ingest.seconds, 2),
+        raw_command_seconds=round(raw.seconds, 2),
+        command_per_second=round(activities / ingest.seconds),
+        raw_command_per_second=round(activities / raw.seconds),
+        command_ratio=round(raw.seconds / ingest.seconds, 2),
         ingest_peak_rss_mb=round(ingest.peak_rss_mb, 1),
-        baseline_aggregates=baseline,
-        baseline_seconds=round(seconds, 2),
-        baseline_per_second=round(baseline_rate),
-        baseline_peak_rss_mb=round(measured.peak_rss_mb, 1),
-        ratio=round(ingest_rate / baseline_rate, 2),
+        raw_peak_rss_mb=round(raw.peak_rss_mb, 1),
     )
 
 
-def baseline_main(url: str, count: int) -> None:
-    """The baseline process: one aggregate of 4 events per save, timed around the saves."""
+def raw_env(url: str) -> dict[str, str]:
+    """The eventsourcing environment for `url`, with the store's own transcoder (orjson),
+    parsed here so the raw side imports nothing of the engine but that transcoder."""
+    from urllib.parse import parse_qs, urlsplit
+
+    topic = {"TRANSCODER_TOPIC": "adapters.store.transcoder:OrjsonTranscoder"}
+    if url.startswith("sqlite:///"):
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": url[10:], **topic}
+    parts = urlsplit(url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/"),
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": parts.username or "postgres",
+        "POSTGRES_PASSWORD": parts.password or "",
+        **topic,
+    }
+    schema = (parse_qs(parts.query).get("schema") or [""])[0]
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+        import psycopg
+
+        with psycopg.connect(server_of(url), autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return env
+
+
+def server_of(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def raw_side(url: str, path: Path, chunk: int) -> tuple[float, int]:
+    """The library on its own doing the same work: each line parsed (orjson), one aggregate
+    per activity holding the same payload under the same deterministic id, `chunk`
+    aggregates per save. Returns (seconds from the first line to the last save, count)."""
+    import orjson
     from eventsourcing.application import Application
-    from eventsourcing.domain import Aggregate, event
+    from eventsourcing.domain import Aggregate
 
-    from adapters.store.persistence import creation_lock, locate
+    class RawActivity(Aggregate):
+        class Recorded(Aggregate.Created):
+            activity: dict[str, Any]
+            source: str
 
-    class BenchEmail(Aggregate):
-        @event("Created")
-        def __init__(self, message_id: str, subject: str) -> None:
-            self.message_id, self.subject = message_id, subject
+        @classmethod
+        def record(cls, activity: dict[str, Any], source: str) -> RawActivity:
+            aggregate_id = uuid.uuid5(uuid.NAMESPACE_URL, f"activity-sync:{activity['id']}")
+            return cls._create(cls.Recorded, id=aggregate_id, activity=activity, source=source)
 
-        @event("RecipientsResolved")
-        def resolve(self, recipients: list[str]) -> None:
-            self.recipients = recipients
-
-        @event("BatchFormed")
-        def form_batch(self, batch_id: str) -> None:
-            self.batch_id = batch_id
-
-        @event("TaskCreated")
-        def create_task(self, task_id: str) -> None:
-            self.task_id = task_id
-
-    class IngestBaseline(Application[Any]):
-        pass
-
-    location = locate(url)
-    if location.kind == "postgres":
-        with creation_lock(location):
-            app = IngestBaseline(env=location.env)
-    else:
-        app = IngestBaseline(env=location.env)
+    app = Application[Any](env=raw_env(url))
     started = time.perf_counter()
-    for n in range(count):
-        email = BenchEmail(message_id=f"<msg-{n}@example.com>", subject=f"Subject {n}")
-        email.resolve([f"r{n}@example.com", "x@example.com"])
-        email.form_batch(f"batch-{n // 200}")
-        email.create_task(f"00T{n:015d}")
-        app.save(email)
+    count, pending = 0, []
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            pending.append(RawActivity.record(orjson.loads(line), f"file:{number}"))
+            if len(pending) >= chunk:
+                app.save(*pending)
+                count, pending = count + len(pending), []
+    if pending:
+        app.save(*pending)
+        count += len(pending)
     seconds = time.perf_counter() - started
     app.close()
-    print(json.dumps({"aggregates": count, "seconds": seconds}))
+    return seconds, count
+
+
+def ingest_side(url: str, path: Path, chunk: int) -> tuple[float, int]:
+    """`ingest_stream` as the command runs it, on a store opened beforehand."""
+    from adapters.input.ingest import ingest_stream
+    from adapters.store.persistence import open_app
+
+    app = open_app(url)
+    started = time.perf_counter()
+    with path.open("rb") as stream:
+        report = ingest_stream(app, stream, f"file:{path.name}", chunk)
+    seconds = time.perf_counter() - started
+    app.close()
+    return seconds, report.accepted
+
+
+def child_main(mode: str, side: str, url: str, path: str, chunk: str) -> None:
+    """A side in a process of its own: `inprocess` prints its timed part, `command` is timed
+    whole by the parent."""
+    sides = {"raw": raw_side, "ingest": ingest_side}
+    seconds, count = sides[side](url, Path(path), int(chunk))
+    print(json.dumps({"side": side, "mode": mode, "activities": count, "seconds": seconds}))
 
 
 # --- the script --------------------------------------------------------------------------
@@ -271,30 +377,37 @@ def kinds(wanted: str, server: str) -> list[str]:
 
 
 def print_table(figures: list[IngestFigures]) -> None:
-    print(f"{'store':<9}{'ingest act/s':>14}{'baseline agg/s':>16}{'ratio':>8}{'ingest RSS':>12}")
+    print(
+        f"{'store':<9}{'in-process act/s':>18}{'raw floor':>11}{'ratio':>7}"
+        f"{'command act/s':>15}{'raw command':>13}{'ratio':>7}{'RSS (tree)':>12}"
+    )
     for f in figures:
         print(
-            f"{f.store:<9}{f.ingest_per_second:>14,}{f.baseline_per_second:>16,}"
-            f"{f.ratio:>7.1f}x{f.ingest_peak_rss_mb:>9.0f} MB"
+            f"{f.store:<9}{f.ingest_per_second:>18,}{f.raw_per_second:>11,}{f.ratio:>6.2f}x"
+            f"{f.command_per_second:>15,}{f.raw_command_per_second:>13,}{f.command_ratio:>6.2f}x"
+            f"{f.ingest_peak_rss_mb:>9.0f} MB"
         )
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "baseline":
-        baseline_main(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) == 6 and sys.argv[1] in ("inprocess", "command"):
+        child_main(*sys.argv[1:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--baseline", type=int, default=10_000, help="aggregates, one per save")
+    parser.add_argument("--activities", type=int, default=20_000)
+    parser.add_argument("--chunk", type=int, default=1000, help="activities per save, both sides")
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
+    parser.add_argument("--repeat", type=int, default=3, help="turns per side; best time kept")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as name:
         folder = Path(name)
         path = generate(folder / "activities.jsonl", args.activities)
         figures = [
-            measure_ingest(kind, path, args.activities, args.baseline, args.postgres, folder)
+            measure_ingest(
+                kind, path, args.activities, args.postgres, folder, args.chunk, args.repeat
+            )
             for kind in kinds(args.stores, args.postgres)
         ]
     if args.json:

@@ -10,7 +10,7 @@ fresh process so its peak RSS is its own:
   order), and replay's own read path without planning (ids in chunks, one query per chunk);
 - plan --no-org: re-plan every activity under the current settings (org observed off),
   diff with the record, write the plan document;
-- plan with the org: the same, reading the stand-in org by sync key, 200 keys a read.
+- plan with the org: the same, reading the stand-in org by sync key, a chunk's keys a read.
 
 Each plan runs as `replay plan` runs by default (`--workers auto`: one process per core on
 a store this size) and once in a single process. Floors and default plans are the best of
@@ -34,6 +34,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+import domain.notices  # noqa: F401 - every stored event's topic is known to the log scan
+import domain.org_watch  # noqa: F401
+import domain.rejection  # noqa: F401
+import domain.rules  # noqa: F401
+import domain.settings  # noqa: F401
+import domain.sync_run  # noqa: F401
 from adapters.store.persistence import open_app
 from domain.activity import EmailActivity
 from domain.model import Activity, ContactFact, Directory, OpportunityFact

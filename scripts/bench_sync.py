@@ -6,7 +6,9 @@ Run: .venv/bin/python scripts/bench_sync.py [--emails 1000] [--latency-ms 0] [--
 Data: 300 Accounts of 3 Contacts each (a third with an open Opportunity, a tenth with a
 closed one too), 3 reps as Users; N sent emails, each to the 3 Contacts of one Account.
 Prints API calls (the org's /limits before and after) against the lower bound for this data
-and against a one-call-per-record writer, and activities per second with and without ingest.
+and against a one-call-per-record writer; activities per second of the worker's loop in this
+process (start-up left out), and of `activity-sync sync --json` run as a user runs it, in a
+process of its own on a fresh store of the same emails (start-up counted).
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ class Figures:
     per_second_without_ingest: float
     per_second_with_ingest: float
     baseline_seconds: float | None
+    # `activity-sync sync --json` as a user runs it: a process of its own on a fresh store
+    # holding the same emails, timed from exec to exit (imports, Salesforce client, probe).
+    command_seconds: float
+    command_per_second: float
+    command_calls: int
+    command_peak_rss_mb: float  # its process tree
 
 
 # --- data ----------------------------------------------------------------------------
@@ -275,6 +283,26 @@ def baseline_sync(org: LocalOrg, folder: Path, activities: list[dict[str, Any]])
     return {"calls": calls, "seconds": seconds}
 
 
+def command_sync(org: LocalOrg, folder: Path, activities: list[dict[str, Any]]) -> dict[str, Any]:
+    """`activity-sync sync --json` in a process of its own, on a store ingested beforehand."""
+    from bench_ingest import EXECUTABLE, child_env, run_measured
+
+    url = f"sqlite:///{folder / 'command.db'}"
+    engine = build(url, org.instance_url, env=org.environment())
+    try:
+        ingest(engine, activities)
+    finally:
+        engine.close()
+    before = used(org)
+    env = {**child_env(), **org.environment(), "ACTIVITY_SYNC_STORE": url}
+    run = run_measured([str(EXECUTABLE), "sync", "--json"], env)
+    summary = run.json()
+    calls = used(org) - before - 1
+    if summary["activities"] != len(activities) or summary["pending"]:
+        raise SystemExit(f"the sync command did not finish: {summary}")
+    return {"seconds": run.seconds, "calls": calls, "peak_rss_mb": run.peak_rss_mb}
+
+
 def check(summary: SyncSummary, count: int) -> None:
     if summary.pending or summary.records_failed or summary.activities != count:
         raise SystemExit(f"the run did not finish cleanly: {summary}")
@@ -290,6 +318,7 @@ def measure(count: int, latency_ms: float, with_baseline: bool) -> Figures:
         run = engine_sync(org, folder, activities)
         check(run["summary"], count)
         baseline = baseline_sync(org, folder, emails(count, "baseline")) if with_baseline else None
+        command = command_sync(org, folder, emails(count, "command"))
     finally:
         org.stop()
     bound = lower_bound(activities, run["records"], accounts=min(count, ACCOUNTS))
@@ -311,6 +340,10 @@ def measure(count: int, latency_ms: float, with_baseline: bool) -> Figures:
         per_second_without_ingest=round(count / sync_seconds, 1),
         per_second_with_ingest=round(count / (sync_seconds + run["ingest_seconds"]), 1),
         baseline_seconds=round(baseline["seconds"], 3) if baseline else None,
+        command_seconds=round(command["seconds"], 2),
+        command_per_second=round(count / command["seconds"], 1),
+        command_calls=command["calls"],
+        command_peak_rss_mb=round(command["peak_rss_mb"], 1),
     )
 
 
@@ -345,6 +378,11 @@ def report(figures: Figures) -> None:
     print(
         f"activities per second:      {f.per_second_without_ingest:8.1f} without ingest, "
         f"{f.per_second_with_ingest:8.1f} with ingest"
+    )
+    print(
+        f"as the command runs it:     {f.command_per_second:8.1f} activities/s "
+        f"(`activity-sync sync`, {f.command_seconds:.2f} s from exec to exit, "
+        f"{f.command_calls} API calls, {f.command_peak_rss_mb:.0f} MB)"
     )
     print(
         "targets: at most 20 calls: "

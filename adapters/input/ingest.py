@@ -74,15 +74,15 @@ def parse_line(raw: bytes, line_no: int) -> Activity | Rejection:
     if len(content) > MAX_LINE_BYTES:
         return Rejection(line_no, None, _too_long(len(content)))
     try:
-        content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        reason = f"not valid UTF-8 (byte {error.start + 1}); kept with replacement characters"
-        return Rejection(line_no, None, reason)
-    if not content.strip():
-        return Rejection(line_no, None, "empty line")
-    try:
-        data = orjson.loads(content)
+        data = orjson.loads(content)  # refuses invalid UTF-8 too: told apart just below
     except orjson.JSONDecodeError as error:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            reason = f"not valid UTF-8 (byte {bad.start + 1}); kept with replacement characters"
+            return Rejection(line_no, None, reason)
+        if not content.strip():
+            return Rejection(line_no, None, "empty line")
         return Rejection(
             line_no, None, f"not valid JSON ({error.msg} at character {error.pos + 1})"
         )

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from adapters.views.queries import find, stats_facts
+from adapters.views.lagging import locate
+from adapters.views.queries import stats_facts
 from adapters.views.recipient_queries import recipients_document
 from adapters.views.settings_documents import history_rows, show_document
 from adapters.views.task_view import catch_up
@@ -52,10 +53,10 @@ def explain_document(
     cache: SettingsCache = SETTINGS,
     instance_url: str | None = None,
 ) -> dict[str, Any]:
-    """Catch the view up, find what `ident` names, and explain it (raises NotFound), with
-    links into the org at `instance_url` when one is configured."""
-    catch_up(app, engine)
-    located = find(engine, ident)
+    """Find what `ident` names and explain it from its activity's events (raises NotFound),
+    with links into the org at `instance_url` when one is configured; a view that lags the
+    log is not waited for (adapters/views/lagging.py)."""
+    located = locate(app, engine, ident)
     if located is None:
         raise NotFound(f"no Task, Event, sync key or activity matches '{ident}'")
     events = app.history(located.activity_uuid)
