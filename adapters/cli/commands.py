@@ -54,3 +54,7 @@ ALL.append(drift)
 from adapters.cli.retry import retry  # noqa: E402
 
 ALL.append(retry)
+
+from adapters.cli.forget import forget_command, unforget_command  # noqa: E402
+
+ALL.extend([forget_command, unforget_command])

@@ -40,7 +40,10 @@ def locate(url: str | None) -> StoreLocation:
     """Parse `sqlite:///path` or `postgresql://user:pw@host:port/db[?schema=name]`."""
     url = url or os.environ.get("ACTIVITY_SYNC_STORE") or DEFAULT_STORE
     parts = urlsplit(url)
-    transcoder = {"TRANSCODER_TOPIC": get_topic(OrjsonTranscoder)}
+    transcoder = {
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+        "MAPPER_TOPIC": "adapters.privacy.mapper:PrivateMapper",  # R29: personal data sealed
+    }
     if parts.scheme == "sqlite":
         raw_path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not raw_path:
@@ -78,12 +81,13 @@ def locate(url: str | None) -> StoreLocation:
     raise BadInput(f"unsupported store URL '{url}': use sqlite:///path or postgresql://...")
 
 
-def open_app(url: str | None = None, create: bool = True) -> ActivitySyncApp:
+def open_app(url: str | None = None, create: bool = True, vault: bool = True) -> ActivitySyncApp:
     """The application on the store named by `url` (tables are created when missing).
 
     A store that cannot be opened is one sentence naming it and the fix (ConfigurationError,
     exit 1), never a traceback. With `create` False a SQLite store that does not exist yet
-    is refused instead of made (commands that only read)."""
+    is refused instead of made (commands that only read). With `vault` (always, but for a
+    benchmark's plain run) personal data is sealed with per-person keys (R29)."""
     from adapters.store.history import history_reader
 
     location = locate(url)
@@ -102,6 +106,10 @@ def open_app(url: str | None = None, create: bool = True) -> ActivitySyncApp:
             "ACTIVITY_SYNC_STORE (sqlite:///path or postgresql://user@host/db)"
         ) from None
     app.history_reader = history_reader(app)
+    if vault:
+        from adapters.privacy.wiring import attach_vault
+
+        attach_vault(app, location)
     return app
 
 
