@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any
 
 from adapters.privacy import seal
@@ -75,7 +77,7 @@ class Codec:
         """`text` (default: the address itself) sealed under the address's person."""
         if not isinstance(value, str) or not value.strip() or seal.is_sealed(value):
             return value if text is None else text
-        address = normalise(value)
+        address = address_of(value)
         if address == FORGOTTEN_PERSON:
             return FORGOTTEN_PERSON
         person = self.vault.person_for(address)
@@ -88,7 +90,7 @@ class Codec:
             return value
         parts = seal.person_of(value)
         if parts is None:
-            if self.vault.forgotten and self.vault.is_forgotten(normalise(value)):
+            if self.vault.forgotten and self.vault.is_forgotten(address_of(value)):
                 return FORGOTTEN_PERSON  # a plain value from before the vault
             return value
         aead = self.vault.person_key(parts[0])
@@ -271,6 +273,16 @@ class Codec:
                 state[name] = WITHHELD if opened is None else opened
 
 
+@lru_cache(maxsize=65536)
+def address_of(value: str) -> str:
+    """The normalised address of `ana@x` or of a display-name form `Ana Lee <ana@x>`."""
+    if "<" in value:
+        found = parseaddr(value)[1]
+        if found:
+            return normalise(found)
+    return normalise(value)
+
+
 def erased_id(activity: str) -> str:
     """What an activity id that named a forgotten person reads as: unique, and no address."""
     return f"{FORGOTTEN_PERSON} {activity}"
@@ -279,7 +291,7 @@ def erased_id(activity: str) -> str:
 def _people_of(data: dict[str, Any]) -> list[str]:
     found = [data.get(role) for role in ADDRESS_ROLES]
     found += [a for role in ADDRESS_LISTS for a in data.get(role) or ()]
-    return [normalise(a) for a in found if isinstance(a, str) and a.strip()]
+    return [address_of(a) for a in found if isinstance(a, str) and a.strip()]
 
 
 def line_ref(state: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, String, Text, inspect, text, update
+from sqlalchemy import Engine, String, Text, inspect, or_, text, update
 
 from adapters.privacy.codec import ERASED, erased_id
 from adapters.store.persistence import StoreLocation
@@ -44,7 +44,8 @@ def scrub(engine: Engine, address: str, erased: Iterable[str]) -> Scrubbed:
     done = Scrubbed()
     index = address_index.addresses
     with engine.begin() as conn:
-        gone = conn.execute(index.delete().where(index.c.address == address)).rowcount
+        named = or_(index.c.address == address, index.c.address.like(f"%<{address}>%"))
+        gone = conn.execute(index.delete().where(named)).rowcount
         done.rows += int(gone or 0)
         done.tables.add(index.name)
         uuids = [str(_uuid(hex_id)) for hex_id in erased]
@@ -79,24 +80,22 @@ def _text_columns(engine: Engine) -> list[tuple[str, str, list[str]]]:
 
 
 def _rewrite(engine: Engine, table: str, column: str, keys: list[str], address: str) -> int:
+    """Rewrite one column's values naming the address (an activity id: to its erased form)."""
     pattern = re.compile(re.escape(address), re.IGNORECASE)
-    names = ", ".join(f'"{k}"' for k in keys)
+    id_key = ID_COLUMNS.get((table, column))
+    shown = ", ".join(f'"{k}"' for k in dict.fromkeys([*keys, *([id_key] if id_key else [])]))
+    query = f'SELECT {shown}, "{column}" AS value FROM "{table}" WHERE lower("{column}") LIKE :p'
+    where = " AND ".join(f'"{k}" = :k_{k}' for k in keys)
     with engine.begin() as conn:
-        rows = conn.execute(
-            text(
-                f'SELECT {names}, "{column}" AS value FROM "{table}" WHERE lower("{column}") LIKE :p'
-            ),
-            {"p": f"%{_like(address)}%"},
-        ).all()
+        rows = conn.execute(text(query), {"p": f"%{_like(address)}%"}).all()
         for row in rows:
-            ids = {k: getattr(row, k) for k in keys}
-            id_key = ID_COLUMNS.get((table, column))
-            value = erased_id(str(ids[id_key]).replace("-", "")) if id_key else None
-            value = value or pattern.sub(FORGOTTEN_PERSON, row.value)
-            where = " AND ".join(f'"{k}" = :k_{k}' for k in keys)
+            if id_key:
+                value = erased_id(str(getattr(row, id_key)).replace("-", ""))
+            else:
+                value = pattern.sub(FORGOTTEN_PERSON, row.value)
             conn.execute(
                 text(f'UPDATE "{table}" SET "{column}" = :v WHERE {where}'),
-                {"v": value, **{f"k_{k}": v for k, v in ids.items()}},
+                {"v": value, **{f"k_{k}": getattr(row, k) for k in keys}},
             )
     return len(rows)
 

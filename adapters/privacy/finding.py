@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
-from adapters.privacy.codec import REJECTED, line_ref
+from adapters.privacy.codec import REJECTED, address_of, line_ref
 from adapters.privacy.vault import Vault
 from adapters.views import address_index
 from adapters.views import task_view as views
 from adapters.views.tables import tasks
-from domain.addresses import normalise
 from domain.model import CONTACT, LEAD
 from projections.application import ActivitySyncApp
 
@@ -33,7 +32,8 @@ def find(app: ActivitySyncApp, engine: Engine, vault: Vault, address: str) -> Ap
     address_index.catch_up(app, engine)
     table = address_index.addresses
     with engine.connect() as conn:
-        rows = conn.execute(select(table.c.activity_uuid).where(table.c.address == address))
+        named = or_(table.c.address == address, table.c.address.like(f"%<{address}>%"))
+        rows = conn.execute(select(table.c.activity_uuid).where(named))
         ids = sorted({UUID(row.activity_uuid) for row in rows})
     found = Appearances(activities=ids)
     for uuid in ids:
@@ -65,7 +65,7 @@ def _only_them(activity: object, vault: Vault, address: str) -> bool:
     if not matched:
         model = activity.model  # type: ignore[attr-defined]
         matched = [a for a in (*model.to, *model.cc, *model.bcc, model.actor) if a]
-    others = {normalise(a) for a in matched} - {address}
+    others = {address_of(a) for a in matched} - {address}
     return all(vault.is_forgotten(other) for other in others)
 
 
