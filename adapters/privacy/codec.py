@@ -126,74 +126,89 @@ class Codec:
 
     def _seal_recorded(self, state: dict[str, Any]) -> None:
         data = dict(state["activity"])
-        data["id"] = self._seal_id(data, state["originator_id"].hex)
-        for role in ADDRESS_ROLES:
-            data[role] = self.seal_address(data.get(role))
-        for role in ADDRESS_LISTS:
-            data[role] = [self.seal_address(a) for a in data.get(role) or ()]
         activity = state["originator_id"].hex
+        if "id" in data:
+            data["id"] = self._seal_id(data, activity)
+        _each_address(data, self.seal_address)
         for name in CONTENT_FIELDS:
-            data[name] = self._seal_content(activity, data.get(name))
+            if name in data:
+                data[name] = self._seal_content(activity, data[name])
         state["activity"] = data
 
     def _open_recorded(self, state: dict[str, Any]) -> None:
         data = state["activity"]
-        if seal.is_sealed(data.get("id")):
-            data["id"] = self._open_id(data["id"], state["originator_id"].hex)
-        for role in ADDRESS_ROLES:
-            data[role] = self.open_address(data.get(role))
-        for role in ADDRESS_LISTS:
-            data[role] = [self.open_address(a) for a in data.get(role) or ()]
         activity = state["originator_id"].hex
+        if seal.is_sealed(data.get("id")):
+            data["id"] = self._open_id(data["id"], activity)
+        _each_address(data, self.open_address)
         for name in CONTENT_FIELDS:
-            data[name] = self._open_content(activity, data.get(name))
+            if name in data:
+                data[name] = self._open_content(activity, data[name])
 
     def _seal_resolved(self, state: dict[str, Any]) -> None:
-        state["recipients"] = [
-            {
-                **r,
-                "address": self.seal_address(r.get("address")),
-                "given": self.seal_address(r.get("address"), r.get("given")),
-            }
-            for r in state["recipients"]
-        ]
-        state["warnings"] = [self._seal_warning(w) for w in state.get("warnings") or ()]
-        directory = dict(state.get("directory") or {})
+        state["recipients"] = [self._seal_recipient(r) for r in state["recipients"]]
+        if isinstance(state.get("warnings"), list):
+            state["warnings"] = [self._seal_warning(w) for w in state["warnings"]]
+        if isinstance(state.get("directory"), dict):
+            state["directory"] = self._seal_directory(state["directory"])
+
+    def _seal_directory(self, given: dict[str, Any]) -> dict[str, Any]:
+        directory = dict(given)
         for name in DIRECTORY_PEOPLE:
+            if not isinstance(directory.get(name), dict):
+                continue
             directory[name] = {
-                self.seal_address(address): [
-                    {**row, "email": self.seal_address(row.get("email"))} for row in rows
-                ]
-                for address, rows in (directory.get(name) or {}).items()
+                self.seal_address(address): [self._with_email(r, self.seal_address) for r in rows]
+                for address, rows in directory[name].items()
             }
-        users = directory.get("users_by_email") or {}
-        directory["users_by_email"] = {self.seal_address(a): u for a, u in users.items()}
-        state["directory"] = directory
+        users = directory.get("users_by_email")
+        if isinstance(users, dict):
+            directory["users_by_email"] = {self.seal_address(a): u for a, u in users.items()}
+        return directory
 
     def _open_resolved(self, state: dict[str, Any]) -> None:
         state["recipients"] = [self._open_recipient(r) for r in state["recipients"]]
-        state["warnings"] = [
-            w for w in map(self.open_address, state.get("warnings") or ()) if w != FORGOTTEN_PERSON
-        ]
-        directory = state.get("directory") or {}
+        if isinstance(state.get("warnings"), list):
+            opened = map(self.open_address, state["warnings"])
+            state["warnings"] = [w for w in opened if w != FORGOTTEN_PERSON]
+        directory = state.get("directory")
+        if not isinstance(directory, dict):
+            return
         for name in DIRECTORY_PEOPLE:
-            opened = {}
-            for address, rows in (directory.get(name) or {}).items():
-                plain = self.open_address(address)
-                if plain != FORGOTTEN_PERSON:
-                    opened[plain] = [
-                        {**row, "email": self.open_address(row.get("email"))} for row in rows
-                    ]
-            directory[name] = opened
-        users = directory.get("users_by_email") or {}
-        if users:
+            if isinstance(directory.get(name), dict):
+                directory[name] = {
+                    plain: [self._with_email(row, self.open_address) for row in rows]
+                    for address, rows in directory[name].items()
+                    if (plain := self.open_address(address)) != FORGOTTEN_PERSON
+                }
+        users = directory.get("users_by_email")
+        if isinstance(users, dict):
             directory["users_by_email"] = {self.open_address(a): u for a, u in users.items()}
 
+    @staticmethod
+    def _with_email(row: Any, change: Callable[[Any], Any]) -> Any:
+        if not isinstance(row, dict) or "email" not in row:
+            return row
+        return {**row, "email": change(row["email"])}
+
+    def _seal_recipient(self, recipient: dict[str, Any]) -> dict[str, Any]:
+        sealed = dict(recipient)
+        if "given" in sealed:
+            sealed["given"] = self.seal_address(recipient.get("address"), recipient["given"])
+        if "address" in sealed:
+            sealed["address"] = self.seal_address(recipient["address"])
+        return sealed
+
     def _open_recipient(self, recipient: dict[str, Any]) -> dict[str, Any]:
-        address = self.open_address(recipient.get("address"))
+        if "address" not in recipient:
+            return recipient
+        if not seal.is_sealed(recipient["address"]) and not self.vault.forgotten:
+            return recipient  # plain (written before the vault), and nobody is forgotten
+        address = self.open_address(recipient["address"])
         if address != FORGOTTEN_PERSON:
             recipient["address"] = address
-            recipient["given"] = self.open_address(recipient.get("given"))
+            if "given" in recipient:
+                recipient["given"] = self.open_address(recipient["given"])
             return recipient
         return {
             **recipient,
@@ -249,11 +264,12 @@ class Codec:
             if self._names_forgotten(state.get(name)):
                 state[name] = WITHHELD
         ref = line_ref(state)
-        aead = self.vault.new_line_key(ref)
+        key_id, aead = self.vault.new_line_key(ref)
         for name in ("raw", "reason"):
             value = state.get(name)
             if isinstance(value, str):
-                state[name] = seal.LINE + seal.encrypt(aead, value, ref.encode())
+                token = seal.encrypt(aead, value, ref.encode())
+                state[name] = f"{seal.LINE}{key_id}:{token}"
 
     def _names_forgotten(self, text: Any) -> bool:
         if not isinstance(text, str) or not self.vault.forgotten:
@@ -262,13 +278,11 @@ class Codec:
 
     def _open_line(self, state: dict[str, Any]) -> None:
         ref = line_ref(state)
-        aead: Any = False
         for name in ("raw", "reason"):
             value = state.get(name)
             if isinstance(value, str) and value.startswith(seal.LINE):
-                if aead is False:
-                    aead = self.vault.line_key(ref)
-                token = value[len(seal.LINE) :]
+                key_id, _, token = value[len(seal.LINE) :].partition(":")
+                aead = self.vault.line_key(key_id)
                 opened = None if aead is None else seal.decrypt(aead, token, ref.encode())
                 state[name] = WITHHELD if opened is None else opened
 
@@ -281,6 +295,16 @@ def address_of(value: str) -> str:
         if found:
             return normalise(found)
     return normalise(value)
+
+
+def _each_address(data: dict[str, Any], change: Callable[[Any], Any]) -> None:
+    """Apply `change` to every address an activity names, where it names one."""
+    for role in ADDRESS_ROLES:
+        if role in data:
+            data[role] = change(data[role])
+    for role in ADDRESS_LISTS:
+        if isinstance(data.get(role), list):
+            data[role] = [change(a) for a in data[role]]
 
 
 def erased_id(activity: str) -> str:

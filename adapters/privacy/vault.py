@@ -48,7 +48,8 @@ content = Table(
 lines = Table(
     "privacy_lines",
     metadata,
-    Column("ref", String(48), primary_key=True),
+    Column("key_id", String(16), primary_key=True),
+    Column("ref", String(48), nullable=False, index=True),
     Column("key", LargeBinary, nullable=False),
 )
 forgotten = Table(
@@ -136,20 +137,21 @@ class Vault:
         self._content.setdefault(activity, (key_id, self._content_by_id[key_id]))
         return self._content_by_id[key_id]
 
-    def new_line_key(self, ref: str) -> AESGCM:
-        aead = AESGCM(key := new_key())
-        self._add(lines, {"ref": ref, "key": key})
-        self._lines[ref] = aead
-        return aead
+    def new_line_key(self, ref: str) -> Key:
+        """A new key for one rejected line (`ref`: its run and place in the run)."""
+        found = (new_person_id(), AESGCM(key := new_key()))
+        self._add(lines, {"key_id": found[0], "ref": ref, "key": key})
+        self._lines[found[0]] = found[1]
+        return found
 
-    def line_key(self, ref: str) -> AESGCM | None:
-        if ref not in self._lines:
+    def line_key(self, key_id: str) -> AESGCM | None:
+        if key_id not in self._lines:
             with self.engine.connect() as conn:
-                row = conn.execute(select(lines.c.key).where(lines.c.ref == ref)).first()
+                row = conn.execute(select(lines.c.key).where(lines.c.key_id == key_id)).first()
             if row is None:
                 return None
-            self._lines[ref] = AESGCM(row.key)
-        return self._lines[ref]
+            self._lines[key_id] = AESGCM(row.key)
+        return self._lines[key_id]
 
     def is_forgotten(self, address: str) -> bool:
         return self.lookup(address) in self.forgotten
@@ -226,9 +228,8 @@ class Vault:
             return 0
         with self.engine.begin() as conn:
             done = conn.execute(delete(lines).where(lines.c.ref.in_(keys)))
-        for key in keys:
-            self._lines.pop(key, None)
-        return int(done.rowcount or 0)
+        self._lines.clear()
+        return len(keys) if done.rowcount else 0
 
     # Inside ----------------------------------------------------------------------------
 
