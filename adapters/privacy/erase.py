@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, String, Text, inspect, or_, text, update
 
-from adapters.privacy.codec import ERASED, erased_id
 from adapters.store.persistence import StoreLocation
+from adapters.store.personal_codec import ERASED, erased_id
 from adapters.views import address_index
 from adapters.views.tables import activities
 from domain.model import FORGOTTEN_PERSON

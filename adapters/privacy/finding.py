@@ -9,8 +9,8 @@ from uuid import UUID
 
 from sqlalchemy import Engine, or_, select
 
-from adapters.privacy.codec import REJECTED, address_of, line_ref
-from adapters.privacy.vault import Vault
+from adapters.store.personal_codec import REJECTED, address_of, line_ref
+from adapters.store.vault import Vault
 from adapters.views import address_index
 from adapters.views import task_view as views
 from adapters.views.tables import tasks

@@ -14,7 +14,7 @@ from adapters.bootstrap import Runtime
 from adapters.privacy.erase import erase_files, scrub
 from adapters.privacy.finding import Appearances, find, records_of
 from adapters.privacy.plans import drop_plans
-from adapters.privacy.wiring import vault_of
+from adapters.store.vault_wiring import vault_of
 from domain.addresses import is_valid_address, normalise
 from domain.errors import BadInput, ConfigurationError
 from domain.privacy import ERASURES_ID, Erasures

@@ -42,7 +42,7 @@ def locate(url: str | None) -> StoreLocation:
     parts = urlsplit(url)
     transcoder = {
         "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
-        "MAPPER_TOPIC": "adapters.privacy.mapper:PrivateMapper",  # R29: personal data sealed
+        "MAPPER_TOPIC": "adapters.store.private_mapper:PrivateMapper",  # R29: personal data sealed
     }
     if parts.scheme == "sqlite":
         raw_path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
@@ -107,7 +107,7 @@ def open_app(url: str | None = None, create: bool = True, vault: bool = True) ->
         ) from None
     app.history_reader = history_reader(app)
     if vault:
-        from adapters.privacy.wiring import attach_vault
+        from adapters.store.vault_wiring import attach_vault
 
         attach_vault(app, location)
     return app

@@ -18,8 +18,8 @@ from email.utils import parseaddr
 from functools import lru_cache
 from typing import Any
 
-from adapters.privacy import seal
-from adapters.privacy.vault import Vault
+from adapters.store import seal
+from adapters.store.vault import Vault
 from domain.activity import EmailActivity
 from domain.addresses import normalise
 from domain.model import FORGOTTEN, FORGOTTEN_PERSON

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.privacy.codec import Codec
-from adapters.privacy.mapper import PrivateMapper
-from adapters.privacy.vault import Vault
 from adapters.store.persistence import StoreLocation
+from adapters.store.personal_codec import Codec
+from adapters.store.private_mapper import PrivateMapper
+from adapters.store.vault import Vault
 from projections.application import ActivitySyncApp
 
 

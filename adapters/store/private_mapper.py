@@ -12,7 +12,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
-from adapters.privacy.codec import Codec
+from adapters.store.personal_codec import Codec
 
 
 class PrivateMapper(Mapper[Any]):

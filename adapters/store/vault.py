@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, delete, select
 
-from adapters.privacy.seal import new_key, new_person_id
+from adapters.store.seal import new_key, new_person_id
 from adapters.store.sql import create_missing_tables, dialect_insert
 
 metadata = MetaData()
