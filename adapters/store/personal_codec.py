@@ -61,6 +61,7 @@ class Codec:
             REJECTED: self._open_line,
         }
         self.topics = frozenset(self._seal)
+        self._recorded: set[str] = set()  # activities given a content key by this process
 
     def seal(self, topic: str, state: dict[str, Any]) -> dict[str, Any]:
         """A copy of the event state with its personal fields sealed (the event is untouched)."""
@@ -99,10 +100,11 @@ class Codec:
 
     # Content ---------------------------------------------------------------------------
 
-    def _seal_content(self, activity: str, value: Any) -> Any:
+    def _seal_content(self, activity: str, value: Any, new: bool = False) -> Any:
         if not isinstance(value, str) or seal.is_sealed(value):
             return value
-        key_id, aead = self.vault.content_for(activity)
+        key_id, aead = self.vault.content_for(activity, new and activity not in self._recorded)
+        self._recorded.add(activity)
         context = activity.encode()
         return f"{seal.CONTENT}{key_id}:{seal.encrypt(aead, value, context)}"
 
@@ -132,7 +134,7 @@ class Codec:
         _each_address(data, self.seal_address)
         for name in CONTENT_FIELDS:
             if name in data:
-                data[name] = self._seal_content(activity, data[name])
+                data[name] = self._seal_content(activity, data[name], new=True)
         state["activity"] = data
 
     def _open_recorded(self, state: dict[str, Any]) -> None:

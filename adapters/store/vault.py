@@ -35,7 +35,7 @@ people = Table(
     "privacy_people",
     metadata,
     Column("person_id", String(16), primary_key=True),
-    Column("lookup", String(64), nullable=False, index=True),
+    Column("lookup", String(64), nullable=False),  # read whole, or scanned once by forget
     Column("key", LargeBinary, nullable=False),
 )
 content = Table(
@@ -60,6 +60,19 @@ forgotten = Table(
 )
 Person = tuple[str, AESGCM]  # (person id, their key)
 Key = tuple[str, AESGCM]  # (key id, the key)
+
+
+def _insert_many(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany on the driver: many small rows without SQLAlchemy's per-row work."""
+    names = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(f'"{name}"' for name in names)
+    statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join([mark] * len(names))})'
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, [tuple(row[n] for n in names) for row in rows])
+    finally:
+        cursor.close()
 
 
 class Vault:
@@ -112,9 +125,10 @@ class Vault:
             self._remember(row.lookup, row.person_id, row.key)
         return self._by_id[person_id]
 
-    def content_for(self, activity: str) -> Key:
-        """A content key of the activity, made when it has none yet."""
-        found = self._content.get(activity) or self._stored_content(activity)
+    def content_for(self, activity: str, new: bool = False) -> Key:
+        """A content key of the activity, made when it has none yet (or `new`: a recorded
+        activity, whose earlier keys if any are as good)."""
+        found = None if new else self._content.get(activity) or self._stored_content(activity)
         if found is None:
             found = (new_person_id(), AESGCM(key := new_key()))
             self._add(content, {"key_id": found[0], "activity": activity, "key": key})
@@ -180,7 +194,7 @@ class Vault:
                     self._by_lookup = None
             for table in metadata.sorted_tables:
                 if pending.get(table):
-                    conn.execute(table.insert(), pending[table])
+                    _insert_many(conn, table, pending[table])
 
     def _add(self, table: Table, row: dict[str, Any]) -> None:
         self._pending.setdefault(table, []).append(row)
