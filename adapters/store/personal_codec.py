@@ -12,7 +12,6 @@ reads as forgotten too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from email.utils import parseaddr
 from functools import lru_cache
@@ -22,7 +21,8 @@ from adapters.store import seal
 from adapters.store.vault import Vault
 from domain.activity import EmailActivity
 from domain.addresses import normalise
-from domain.model import FORGOTTEN, FORGOTTEN_PERSON
+from domain.model import FORGOTTEN_PERSON
+from domain.notices import RuleNotice
 from domain.rejection import IngestRun
 
 ERASED = "(erased with a forgotten person)"
@@ -32,13 +32,13 @@ ADDRESS_LISTS = ("to", "cc", "bcc")
 CONTENT_FIELDS = ("subject", "body")
 TASK_TEXT = ("Subject", "Description")
 DIRECTORY_PEOPLE = ("contacts_by_email", "leads_by_email")
-_ADDRESS = re.compile(r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+")
 
 RECORDED = EmailActivity.Recorded.TOPIC
 RESOLVED = EmailActivity.RecipientsResolved.TOPIC
 FORMED = EmailActivity.BatchFormed.TOPIC
 ORG_CHANGED = EmailActivity.OrgChanged.TOPIC
 REJECTED = IngestRun.LineRejected.TOPIC
+NOTICE = RuleNotice.NoticeRaised.TOPIC
 
 
 class Codec:
@@ -46,31 +46,20 @@ class Codec:
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
-        self._seal: dict[str, Callable[[dict[str, Any]], None]] = {
-            RECORDED: self._seal_recorded,
-            RESOLVED: self._seal_resolved,
-            FORMED: self._seal_formed,
-            ORG_CHANGED: self._seal_org_changed,
-            REJECTED: self._seal_line,
-        }
-        self._open: dict[str, Callable[[dict[str, Any]], None]] = {
-            RECORDED: self._open_recorded,
-            RESOLVED: self._open_resolved,
-            FORMED: self._open_formed,
-            ORG_CHANGED: self._open_org_changed,
-            REJECTED: self._open_line,
-        }
-        self.topics = frozenset(self._seal)
+        from adapters.store.personal_events import OPENERS, SEALERS
+
+        self._seal, self._open = SEALERS, OPENERS
+        self.topics = frozenset(SEALERS)
         self._recorded: set[str] = set()  # activities given a content key by this process
 
     def seal(self, topic: str, state: dict[str, Any]) -> dict[str, Any]:
         """A copy of the event state with its personal fields sealed (the event is untouched)."""
-        self._seal[topic](state)
+        self._seal[topic](self, state)
         return state
 
     def open(self, topic: str, state: dict[str, Any]) -> None:
         """Open the sealed fields of decoded event state, in place."""
-        self._open[topic](state)
+        self._open[topic](self, state)
 
     # Addresses -------------------------------------------------------------------------
 
@@ -100,7 +89,7 @@ class Codec:
 
     # Content ---------------------------------------------------------------------------
 
-    def _seal_content(self, activity: str, value: Any, new: bool = False) -> Any:
+    def seal_content(self, activity: str, value: Any, new: bool = False) -> Any:
         if not isinstance(value, str) or seal.is_sealed(value):
             return value
         key_id, aead = self.vault.content_for(activity, new and activity not in self._recorded)
@@ -108,7 +97,7 @@ class Codec:
         context = activity.encode()
         return f"{seal.CONTENT}{key_id}:{seal.encrypt(aead, value, context)}"
 
-    def _open_content(self, activity: str, value: Any) -> Any:
+    def open_content(self, activity: str, value: Any) -> Any:
         if not isinstance(value, str) or not value.startswith(seal.CONTENT):
             return value
         key_id, _, token = value[len(seal.CONTENT) :].partition(":")
@@ -116,7 +105,8 @@ class Codec:
         opened = None if aead is None else seal.decrypt(aead, token, activity.encode())
         return ERASED if opened is None else opened
 
-    def _fields(self, state: dict[str, Any], holder: dict[str, Any], change: Callable) -> None:
+    def fields(self, state: dict[str, Any], holder: dict[str, Any], change: Callable) -> None:
+        """A planned or observed record's Subject and Description, under the content key."""
         fields = holder.get("fields")
         if isinstance(fields, dict) and any(name in fields for name in TASK_TEXT):
             activity = state["originator_id"].hex
@@ -124,103 +114,7 @@ class Codec:
                 k: change(activity, v) if k in TASK_TEXT else v for k, v in fields.items()
             }
 
-    # Event types -----------------------------------------------------------------------
-
-    def _seal_recorded(self, state: dict[str, Any]) -> None:
-        data = dict(state["activity"])
-        activity = state["originator_id"].hex
-        if "id" in data:
-            data["id"] = self._seal_id(data, activity)
-        _each_address(data, self.seal_address)
-        for name in CONTENT_FIELDS:
-            if name in data:
-                data[name] = self._seal_content(activity, data[name], new=True)
-        state["activity"] = data
-
-    def _open_recorded(self, state: dict[str, Any]) -> None:
-        data = state["activity"]
-        activity = state["originator_id"].hex
-        if seal.is_sealed(data.get("id")):
-            data["id"] = self._open_id(data["id"], activity)
-        _each_address(data, self.open_address)
-        for name in CONTENT_FIELDS:
-            if name in data:
-                data[name] = self._open_content(activity, data[name])
-
-    def _seal_resolved(self, state: dict[str, Any]) -> None:
-        state["recipients"] = [self._seal_recipient(r) for r in state["recipients"]]
-        if isinstance(state.get("warnings"), list):
-            state["warnings"] = [self._seal_warning(w) for w in state["warnings"]]
-        if isinstance(state.get("directory"), dict):
-            state["directory"] = self._seal_directory(state["directory"])
-
-    def _seal_directory(self, given: dict[str, Any]) -> dict[str, Any]:
-        directory = dict(given)
-        for name in DIRECTORY_PEOPLE:
-            if not isinstance(directory.get(name), dict):
-                continue
-            directory[name] = {
-                self.seal_address(address): [self._with_email(r, self.seal_address) for r in rows]
-                for address, rows in directory[name].items()
-            }
-        users = directory.get("users_by_email")
-        if isinstance(users, dict):
-            directory["users_by_email"] = {self.seal_address(a): u for a, u in users.items()}
-        return directory
-
-    def _open_resolved(self, state: dict[str, Any]) -> None:
-        state["recipients"] = [self._open_recipient(r) for r in state["recipients"]]
-        if isinstance(state.get("warnings"), list):
-            opened = map(self.open_address, state["warnings"])
-            state["warnings"] = [w for w in opened if w != FORGOTTEN_PERSON]
-        directory = state.get("directory")
-        if not isinstance(directory, dict):
-            return
-        for name in DIRECTORY_PEOPLE:
-            if isinstance(directory.get(name), dict):
-                directory[name] = {
-                    plain: [self._with_email(row, self.open_address) for row in rows]
-                    for address, rows in directory[name].items()
-                    if (plain := self.open_address(address)) != FORGOTTEN_PERSON
-                }
-        users = directory.get("users_by_email")
-        if isinstance(users, dict):
-            directory["users_by_email"] = {self.open_address(a): u for a, u in users.items()}
-
-    @staticmethod
-    def _with_email(row: Any, change: Callable[[Any], Any]) -> Any:
-        if not isinstance(row, dict) or "email" not in row:
-            return row
-        return {**row, "email": change(row["email"])}
-
-    def _seal_recipient(self, recipient: dict[str, Any]) -> dict[str, Any]:
-        sealed = dict(recipient)
-        if "given" in sealed:
-            sealed["given"] = self.seal_address(recipient.get("address"), recipient["given"])
-        if "address" in sealed:
-            sealed["address"] = self.seal_address(recipient["address"])
-        return sealed
-
-    def _open_recipient(self, recipient: dict[str, Any]) -> dict[str, Any]:
-        if "address" not in recipient:
-            return recipient
-        if not seal.is_sealed(recipient["address"]) and not self.vault.forgotten:
-            return recipient  # plain (written before the vault), and nobody is forgotten
-        address = self.open_address(recipient["address"])
-        if address != FORGOTTEN_PERSON:
-            recipient["address"] = address
-            if "given" in recipient:
-                recipient["given"] = self.open_address(recipient["given"])
-            return recipient
-        return {
-            **recipient,
-            "address": FORGOTTEN_PERSON,
-            "given": FORGOTTEN_PERSON,
-            "outcome": FORGOTTEN,
-            "reason": FORGOTTEN,
-        }
-
-    def _seal_id(self, data: dict[str, Any], activity: str) -> Any:
+    def seal_id(self, data: dict[str, Any], activity: str) -> Any:
         """An id that names one of the activity's people (`<msg>/open/ana@x`) is sealed
         under each of them (one inside the other), so forgetting any one erases it."""
         value = data.get("id")
@@ -234,59 +128,10 @@ class Codec:
                 return erased_id(activity)
         return value
 
-    def _open_id(self, value: str, activity: str) -> str:
+    def open_id(self, value: str, activity: str) -> str:
         while seal.is_sealed(value):
             value = self.open_address(value)
         return erased_id(activity) if value == FORGOTTEN_PERSON else value
-
-    def _seal_warning(self, warning: str) -> str:
-        kind, _, rest = warning.partition(":")
-        if not kind.startswith("ambiguous_"):
-            return warning
-        return str(self.seal_address(rest.partition(":")[0], warning))
-
-    def _seal_formed(self, state: dict[str, Any]) -> None:
-        task = dict(state["task"])
-        self._fields(state, task, self._seal_content)
-        state["task"] = task
-
-    def _open_formed(self, state: dict[str, Any]) -> None:
-        self._fields(state, state["task"], self._open_content)
-
-    def _seal_org_changed(self, state: dict[str, Any]) -> None:
-        observed = dict(state.get("observed") or {})
-        self._fields(state, observed, self._seal_content)
-        state["observed"] = observed
-
-    def _open_org_changed(self, state: dict[str, Any]) -> None:
-        self._fields(state, state.get("observed") or {}, self._open_content)
-
-    def _seal_line(self, state: dict[str, Any]) -> None:
-        for name in ("raw", "reason"):
-            if self._names_forgotten(state.get(name)):
-                state[name] = WITHHELD
-        ref = line_ref(state)
-        key_id, aead = self.vault.new_line_key(ref)
-        for name in ("raw", "reason"):
-            value = state.get(name)
-            if isinstance(value, str):
-                token = seal.encrypt(aead, value, ref.encode())
-                state[name] = f"{seal.LINE}{key_id}:{token}"
-
-    def _names_forgotten(self, text: Any) -> bool:
-        if not isinstance(text, str) or not self.vault.forgotten:
-            return False
-        return any(self.vault.is_forgotten(normalise(a)) for a in _ADDRESS.findall(text))
-
-    def _open_line(self, state: dict[str, Any]) -> None:
-        ref = line_ref(state)
-        for name in ("raw", "reason"):
-            value = state.get(name)
-            if isinstance(value, str) and value.startswith(seal.LINE):
-                key_id, _, token = value[len(seal.LINE) :].partition(":")
-                aead = self.vault.line_key(key_id)
-                opened = None if aead is None else seal.decrypt(aead, token, ref.encode())
-                state[name] = WITHHELD if opened is None else opened
 
 
 @lru_cache(maxsize=65536)
@@ -299,7 +144,7 @@ def address_of(value: str) -> str:
     return normalise(value)
 
 
-def _each_address(data: dict[str, Any], change: Callable[[Any], Any]) -> None:
+def each_address(data: dict[str, Any], change: Callable[[Any], Any]) -> None:
     """Apply `change` to every address an activity names, where it names one."""
     for role in ADDRESS_ROLES:
         if role in data:

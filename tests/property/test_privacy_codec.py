@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
 
-from adapters.store.personal_codec import ERASED, RECORDED, REJECTED, RESOLVED, WITHHELD, Codec
+from adapters.store.personal_codec import (
+    ERASED,
+    NOTICE,
+    RECORDED,
+    REJECTED,
+    RESOLVED,
+    WITHHELD,
+    Codec,
+)
 from adapters.store.vault import Vault, people
 from domain.model import FORGOTTEN, FORGOTTEN_PERSON
 
@@ -186,3 +194,22 @@ def test_a_rejected_line_opens_until_its_key_is_destroyed(codec: Codec) -> None:
     codec.vault.destroy_lines([f"{line['originator_id'].hex}:3"])
     codec.open(REJECTED, sealed)
     assert (sealed["raw"], sealed["reason"]) == (WITHHELD, WITHHELD)
+
+
+def test_a_rule_notice_about_a_forgotten_primary_loses_their_address_and_subject(
+    codec: Codec,
+) -> None:
+    """R29 with R26: a notice names its Task's primary; forgetting them shuts what it says."""
+    body = {
+        "primary": {"id": "003A", "email": ANA},
+        "task": {"subject": "Sent (New): Renewal", "sync_key": "as1_x"},
+        "activity": {"id": f"<m1@ourco.example>/open/{ANA}", "type": "open"},
+    }
+    state = {"originator_id": uuid.uuid4(), "body": body}
+    sealed, opened = sealed_and_opened(codec, NOTICE, state)
+    assert opened == state and ANA not in repr(sealed) and "Renewal" not in repr(sealed)
+    codec.vault.forget(ANA)
+    codec.open(NOTICE, sealed)
+    shown = sealed["body"]
+    assert shown["primary"] == {"id": "003A", "email": FORGOTTEN_PERSON}
+    assert shown["task"]["subject"] == shown["activity"]["id"] == FORGOTTEN_PERSON
