@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from jsonschema import Draft202012Validator
 
 from adapters.bootstrap import build
 from adapters.cli.main import _register, cli
@@ -23,6 +24,7 @@ from adapters.local_org.launcher import LocalOrg
 from adapters.web.replays import PlanStore
 from tests.e2e.replay_support import seed
 
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "explain-schema.json").read_text())
 PERSON = "ana.lee.1@acme.example"
 SHOUTED = "Ana.Lee.1@ACME.example"
 REP = "rep@ourco.example"
@@ -137,10 +139,14 @@ def forget_and_check(store: Store, people: dict[str, str]) -> dict[str, Any]:
     assert store.in_org("<m1@ourco.example>/sent", after) == [{"who": a0, "people": {a0, a2}}]
     assert store.in_org("<m2@ourco.example>/sent", after) == [{"who": a0, "people": {a0}}]
     assert all(people[PERSON] not in task["people"] for task in after.values())
-    outcomes = store.outcomes("<m1@ourco.example>/sent")
+    story = store.explain("<m1@ourco.example>/sent")
+    Draft202012Validator(SCHEMA).validate(story)
+    outcomes = {r["address"]: r["outcome"] for r in story["recipients"]}
     assert outcomes["(forgotten person)"] == "forgotten"
     assert outcomes["ana.lee.2@acme.example"] == "contact"
     json.loads(store.cli("stats", "--json"))
+    kept = json.loads(store.cli("rejected", "--json"))
+    assert "(withheld: names a forgotten person)" in json.dumps(kept)
     plan = store.cli("replay", "plan", "--json")
     assert PERSON not in plan.lower()
     return dict(report)
