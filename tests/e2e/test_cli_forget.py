@@ -10,6 +10,9 @@ else, and a later ingest of the address is judged `forgotten` until `unforget`.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +224,54 @@ def _bytes(value: object) -> bytes:
     if isinstance(value, bytes | memoryview):
         return bytes(value)
     return str(value).encode()
+
+
+def test_forgetting_on_a_store_written_before_the_vault_erases_the_views_and_says_what_stays(
+    tmp_path: Path,
+) -> None:
+    """R29 on an old store: its events hold the address in plain text (the log is append-only,
+    docs/privacy.md), so forget rewrites the views, reads the person as forgotten from then
+    on, and says how many events still hold the address."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "store-before-layout"
+    shutil.copy(fixture / "activity-sync.sqlite3", tmp_path / "old.sqlite3")
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    _register()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            url,
+            "forget",
+            "Liam.Nguyen@acme-logistics.example",
+            "--in-org",
+            "keep",
+            "--yes",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Still readable:" in result.output and "In the org: nothing changed" in result.output
+    story = CliRunner().invoke(
+        cli, ["--store", url, "explain", "<compat-1@northwind.example>/sent", "--json"]
+    )
+    outcomes = [r["outcome"] for r in json.loads(story.output)["recipients"]]
+    assert "forgotten" in outcomes and "liam.nguyen" not in story.output
+
+
+def test_a_malformed_address_is_refused_with_exit_2_and_an_unknown_one_is_suppressed(
+    tmp_path: Path,
+) -> None:
+    """R29: bad input is one sentence and exit 2; an address never seen still goes on the list."""
+    executable = Path(sys.executable).with_name("activity-sync")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        store = f"sqlite:///{tmp_path / 'store.db'}"
+        command = [str(executable), "--store", store, *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+    bad = run("forget", "not an address", "--yes")
+    assert bad.returncode == 2 and "not an email address" in bad.stderr
+    assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    unknown = run("forget", "zoe@nowhere.example", "--yes")
+    assert unknown.returncode == 0, unknown.stderr
+    assert "never saw this address; it is now on the suppression list" in unknown.stdout
+    assert "may be ingested again" in run("unforget", "Zoe <ZOE@nowhere.example>").stdout
