@@ -86,6 +86,8 @@ def sentences(report: ForgetReport, in_org: str) -> list[str]:
         )
     if in_org == "keep":
         lines.append("In the org: nothing changed (--in-org keep).")
+    elif report.org.get("error"):
+        lines.append(f"In the org: not done yet: {report.org['error']}.")
     elif report.org:
         org = report.org
         lines.append(

@@ -16,7 +16,7 @@ from adapters.privacy.finding import Appearances, find, records_of
 from adapters.privacy.plans import drop_plans
 from adapters.store.vault_wiring import vault_of
 from domain.addresses import is_valid_address, normalise
-from domain.errors import BadInput, ConfigurationError
+from domain.errors import ActivitySyncError, BadInput, ConfigurationError
 from domain.privacy import ERASURES_ID, Erasures
 from projections.application import ActivitySyncApp
 from projections.org_drift import people_gone
@@ -68,6 +68,8 @@ def forget(
     """Forget `address` everywhere the engine keeps it (R29); `found` comes from `preview`."""
     app, engine = runtime.app, runtime.views
     vault = _vault(app)
+    if in_org == "unrelate" and found.activities:
+        _org_ready(runtime)  # before anything is destroyed
     records = records_of(engine, found.activities)
     report = ForgetReport(
         known=bool(found.activities or found.lines),
@@ -122,11 +124,26 @@ def replan(app: ActivitySyncApp, ids: list[UUID]) -> int:
     return count
 
 
+def _org_ready(runtime: Runtime) -> None:
+    from adapters.salesforce.readiness import check_ready
+
+    if not runtime.salesforce_url:
+        raise BadInput(
+            "no Salesforce org is configured to take the person off its Tasks: configure it "
+            "(SALESFORCE_INSTANCE_URL), or pass --in-org keep"
+        )
+    check_ready(runtime.gateway())
+
+
 def carry_out(runtime: Runtime) -> dict[str, Any]:
-    """Write the re-planned records now, through the usual writer and API budget."""
+    """Write the re-planned records now, through the usual writer and API budget; when the
+    org cannot be reached, they stay queued for the next `activity-sync sync`."""
     gateway = runtime.gateway()
     before = int(gateway.calls_made)
-    done = runtime.sync_round(runtime.worker(), rules=False)
+    try:
+        done = runtime.sync_round(runtime.worker(check=False), rules=False)
+    except ActivitySyncError as error:
+        return {"error": f"{error}; run `activity-sync sync` to carry it out"}
     summary = done.summary
     return {
         "records_written": summary.tasks_written + summary.events_written,

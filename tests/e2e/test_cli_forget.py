@@ -10,6 +10,7 @@ else, and a later ingest of the address is judged `forgotten` until `unforget`.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -257,16 +258,20 @@ def test_forgetting_on_a_store_written_before_the_vault_erases_the_views_and_say
     assert "forgotten" in outcomes and "liam.nguyen" not in story.output
 
 
-def test_a_malformed_address_is_refused_with_exit_2_and_an_unknown_one_is_suppressed(
+def test_bad_input_exits_2_before_anything_is_erased_and_an_unknown_address_is_suppressed(
     tmp_path: Path,
 ) -> None:
-    """R29: bad input is one sentence and exit 2; an address never seen still goes on the list."""
+    """R29: a malformed address, or unrelating without an org, is one sentence and exit 2
+    before anything is destroyed; an address never seen still goes on the list."""
     executable = Path(sys.executable).with_name("activity-sync")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         store = f"sqlite:///{tmp_path / 'store.db'}"
         command = [str(executable), "--store", store, *args]
-        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SALESFORCE_")}
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=60, check=False, env=env
+        )
 
     bad = run("forget", "not an address", "--yes")
     assert bad.returncode == 2 and "not an email address" in bad.stderr
@@ -275,3 +280,10 @@ def test_a_malformed_address_is_refused_with_exit_2_and_an_unknown_one_is_suppre
     assert unknown.returncode == 0, unknown.stderr
     assert "never saw this address; it is now on the suppression list" in unknown.stdout
     assert "may be ingested again" in run("unforget", "Zoe <ZOE@nowhere.example>").stdout
+    line = json.dumps(sent("<m9@ourco.example>/sent", "zoe@nowhere.example"))
+    (tmp_path / "in.jsonl").write_text(line + "\n", encoding="utf-8")
+    assert run("ingest", str(tmp_path / "in.jsonl")).returncode == 0
+    no_org = run("forget", "zoe@nowhere.example", "--yes")
+    assert no_org.returncode == 2 and "--in-org keep" in no_org.stderr
+    kept = run("forget", "zoe@nowhere.example", "--in-org", "keep", "--yes")
+    assert kept.returncode == 0 and "Forgotten: named in 1 activities" in kept.stdout
