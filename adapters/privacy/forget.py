@@ -105,17 +105,22 @@ def unforget(runtime: Runtime, address: str, requested_by: str) -> bool:
 
 
 def replan(app: ActivitySyncApp, ids: list[UUID]) -> int:
-    """Plan each activity again with the person judged `forgotten` (as if excluded); the
-    writer then unrelates them and deletes the Tasks nobody else is on."""
-    settings, fates = app.settings(), people_gone(app)
+    """Plan each activity again with the person judged `forgotten` (as if excluded), under
+    the settings it was planned with (nothing else changes); the writer then unrelates them
+    and deletes the records nobody else is on."""
+    fates = people_gone(app)
+    versions: dict[int, Any] = {}
     changed, count = [], 0
     for uuid in ids:
         activity = app.activity_by_uuid(uuid)
         if activity is None or not activity.is_resolved:
             continue
-        changes = record_plan(
-            activity, plan_from_history(activity, settings, fates), settings, None, REASON
-        )
+        version = activity.settings_version
+        if version not in versions:
+            versions[version] = app.settings_at(version)
+        settings = versions[version]
+        plan = plan_from_history(activity, settings, fates)
+        changes = record_plan(activity, plan, settings, None, REASON)
         count += len(changes.formed) + len(changes.retired)
         if activity.pending_events:
             changed.append(activity)
