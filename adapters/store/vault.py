@@ -87,6 +87,7 @@ class Vault:
         self._gone: set[str] = set()  # ids known to have no key any more
         self._content: dict[str, Key | None] = {}  # activity -> a key of it
         self._content_by_id: dict[str, AESGCM] = {}
+        self._content_loaded = False
         self._lines: dict[str, AESGCM] = {}
         self.forgotten: set[str] = self._load_forgotten()
         self._pending: dict[Table, list[dict[str, Any]]] = {}
@@ -141,6 +142,12 @@ class Vault:
             return self._content_by_id[key_id]
         if key_id in self._gone:
             return None
+        if not self._content_loaded:  # reading history: every key at once, not one by one
+            self._content_loaded = True
+            with self.engine.connect() as conn:
+                for row in conn.execute(select(content)):
+                    self._content_by_id[row.key_id] = AESGCM(row.key)
+            return self.content_key(key_id, activity)
         with self.engine.connect() as conn:
             rows = conn.execute(select(content).where(content.c.activity == activity)).all()
         for row in rows:
@@ -234,6 +241,7 @@ class Vault:
         for key in keys:
             self._content.pop(key, None)
         self._content_by_id.clear()
+        self._content_loaded = False
         return int(done.rowcount or 0)
 
     def destroy_lines(self, refs: Iterable[str]) -> int:
