@@ -58,6 +58,7 @@ forgotten = Table(
     Column("lookup", String(64), primary_key=True),
     Column("at", String(40), nullable=False),
 )
+_LOOKUPS_KEPT = 100_000
 Person = tuple[str, AESGCM]  # (person id, their key)
 Key = tuple[str, AESGCM]  # (key id, the key)
 
@@ -82,6 +83,7 @@ class Vault:
         self.engine = engine
         create_missing_tables(engine, metadata.sorted_tables)
         self._salt = self._load_salt()
+        self._lookups: dict[str, str] = {}  # address -> its lookup hash, for people who recur
         self._by_lookup: dict[str, Person] | None = None
         self._by_id: dict[str, AESGCM] = {}
         self._gone: set[str] = set()  # ids known to have no key any more
@@ -96,7 +98,13 @@ class Vault:
 
     def lookup(self, address: str) -> str:
         """The salted hash of a normalised address: how the vault finds a person."""
-        return hmac.new(self._salt, address.encode("utf-8"), hashlib.sha256).hexdigest()
+        found = self._lookups.get(address)
+        if found is None:
+            found = hmac.new(self._salt, address.encode("utf-8"), hashlib.sha256).hexdigest()
+            if len(self._lookups) >= _LOOKUPS_KEPT:
+                self._lookups.clear()
+            self._lookups[address] = found
+        return found
 
     def person_for(self, address: str) -> Person | None:
         """The person of a normalised address (made when new); None for a forgotten one."""
