@@ -130,14 +130,12 @@ def replan(app: ActivitySyncApp, ids: list[UUID]) -> int:
 
 
 def _org_ready(runtime: Runtime) -> None:
-    from adapters.salesforce.readiness import check_ready
-
     if not runtime.salesforce_url:
         raise BadInput(
             "no Salesforce org is configured to take the person off its Tasks: configure it "
             "(SALESFORCE_INSTANCE_URL), or pass --in-org keep"
         )
-    check_ready(runtime.gateway())
+    runtime.worker()  # checks that the org can be used: one sentence if not
 
 
 def carry_out(runtime: Runtime) -> dict[str, Any]:
