@@ -19,61 +19,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, Engine, LargeBinary, MetaData, String, Table, delete, select
+from sqlalchemy import Engine, Table, delete, select
 
 from adapters.store.seal import new_key, new_person_id
 from adapters.store.sql import create_missing_tables, dialect_insert
-
-metadata = MetaData()
-salt_table = Table(
-    "privacy_salt",
+from adapters.store.vault_tables import (
+    LOOKUPS_KEPT,
+    Key,
+    Person,
+    content,
+    forgotten,
+    insert_many,
+    lines,
     metadata,
-    Column("name", String(16), primary_key=True),
-    Column("salt", LargeBinary, nullable=False),
+    people,
+    salt_table,
 )
-people = Table(
-    "privacy_people",
-    metadata,
-    Column("person_id", String(16), primary_key=True),
-    Column("lookup", String(64), nullable=False),  # read whole, or scanned once by forget
-    Column("key", LargeBinary, nullable=False),
-)
-content = Table(
-    "privacy_content",
-    metadata,
-    Column("key_id", String(16), primary_key=True),
-    Column("activity", String(32), nullable=False, index=True),
-    Column("key", LargeBinary, nullable=False),
-)
-lines = Table(
-    "privacy_lines",
-    metadata,
-    Column("key_id", String(16), primary_key=True),
-    Column("ref", String(48), nullable=False, index=True),
-    Column("key", LargeBinary, nullable=False),
-)
-forgotten = Table(
-    "privacy_forgotten",
-    metadata,
-    Column("lookup", String(64), primary_key=True),
-    Column("at", String(40), nullable=False),
-)
-_LOOKUPS_KEPT = 100_000
-Person = tuple[str, AESGCM]  # (person id, their key)
-Key = tuple[str, AESGCM]  # (key id, the key)
-
-
-def _insert_many(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany on the driver: many small rows without SQLAlchemy's per-row work."""
-    names = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    columns = ", ".join(f'"{name}"' for name in names)
-    statement = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join([mark] * len(names))})'
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(statement, [tuple(row[n] for n in names) for row in rows])
-    finally:
-        cursor.close()
 
 
 class Vault:
@@ -101,7 +62,7 @@ class Vault:
         found = self._lookups.get(address)
         if found is None:
             found = hmac.new(self._salt, address.encode("utf-8"), hashlib.sha256).hexdigest()
-            if len(self._lookups) >= _LOOKUPS_KEPT:
+            if len(self._lookups) >= LOOKUPS_KEPT:
                 self._lookups.clear()
             self._lookups[address] = found
         return found
@@ -209,7 +170,7 @@ class Vault:
                     self._by_lookup = None
             for table in metadata.sorted_tables:
                 if pending.get(table):
-                    _insert_many(conn, table, pending[table])
+                    insert_many(conn, table, pending[table])
 
     def _add(self, table: Table, row: dict[str, Any]) -> None:
         self._pending.setdefault(table, []).append(row)
