@@ -21,6 +21,9 @@ EXCLUDED = "excluded"
 INVALID = "invalid"
 BCC_SKIPPED = "bcc_skipped"
 DUPLICATE = "duplicate"
+FORGOTTEN = "forgotten"  # R29: an erased person, judged as if excluded
+# R29: what an erased address reads as; never a valid address, so never a person again.
+FORGOTTEN_PERSON = "(forgotten person)"
 
 
 _NAMES: dict[type, frozenset[str]] = {}

@@ -19,7 +19,7 @@ class RecipientData(TypedDict):
     given: str
     role: str  # to | cc | bcc | actor | attendee
     position: int
-    outcome: str  # contact | lead | unmatched | excluded | invalid | bcc_skipped | duplicate
+    outcome: str  # contact, lead, unmatched, excluded, invalid, bcc_skipped, duplicate, forgotten
     reason: NotRequired[str | None]
     contact_id: NotRequired[str | None]
     lead_id: NotRequired[str | None]

@@ -6,7 +6,7 @@ already matched by an earlier address (two addresses, one record) counts as a du
 so no person is ever planned twice.
 
 Reasons: `include_bcc_off`, `duplicate_of:<position>`, `same_person_as:<position>`,
-`invalid`, the R4 rule (`sender`, `exclusion_list:<entry>`, `internal_domain:<domain>`,
+`forgotten` (R29), `invalid`, the R4 rule (`sender`, `exclusion_list:<entry>`, `internal_domain:<domain>`,
 `system_sender:<name>`), `no_contact_or_lead`; matched people have none. Warnings:
 `ambiguous_contact:<address>:<chosen id>,<other ids>` (and `ambiguous_lead:` alike).
 """
@@ -25,6 +25,8 @@ from domain.model import (
     DUPLICATE,
     ENGAGEMENT_TYPES,
     EXCLUDED,
+    FORGOTTEN,
+    FORGOTTEN_PERSON,
     INVALID,
     LEAD,
     UNMATCHED,
@@ -68,6 +70,8 @@ def resolve_people(
         base = Recipient(address=address, given=given, role=role, position=position, outcome="")
         if not considered:
             recipients.append(_skip(base, BCC_SKIPPED, "include_bcc_off"))
+        elif address == FORGOTTEN_PERSON:  # R29: erased, judged as if excluded
+            recipients.append(_skip(base, FORGOTTEN, FORGOTTEN))
         elif address in first_position:
             recipients.append(_skip(base, DUPLICATE, f"duplicate_of:{first_position[address]}"))
         else:

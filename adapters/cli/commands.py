@@ -14,6 +14,7 @@ COMMANDS: dict[str, Lazy] = {
     "drift": Lazy("adapters.cli.drift:drift", "Read the org's changes since the last look and record each one on its activity."),
     "explain": Lazy("adapters.cli.audit:explain_command", "Why a Task looks like it does: ID is a Salesforce Task/Event id, a sync key or an activity id."),
     "export": Lazy("adapters.cli.export:export", "One CSV of failures (records Salesforce refused), rejected input lines, or unmatched addresses (candidates for new Contacts or Leads). Cells a spreadsheet would run as a formula (= + - @) start with an apostrophe."),
+    "forget": Lazy("adapters.cli.forget:forget_command", "Forget a person: their address, names and the text only they held become unreadable in the store, and later input naming them is judged `forgotten` (see docs/privacy.md)."),
     "ingest": Lazy("adapters.cli.ingest:ingest", "Record activities from a JSON Lines FILE (or - for stdin); bad lines are kept."),
     "keys": Lazy("adapters.cli.keys:keys", "Keys for encrypting the event store at rest (ACTIVITY_SYNC_ENCRYPTION_KEY)."),
     "org": Lazy("adapters.cli.org:org", "The local org: an HTTPS emulator of the Salesforce REST API, backed by SQLite."),
@@ -28,6 +29,7 @@ COMMANDS: dict[str, Lazy] = {
     "stats": Lazy("adapters.cli.audit:stats_command", "Activities, Tasks written, Tasks avoided by sharing, failures, rejected input, API use."),
     "sync": Lazy("adapters.cli.sync:sync", "Process everything pending: look people up, plan Tasks, write them, record the outcome."),
     "timeline": Lazy("adapters.cli.timeline:timeline", "List the Tasks and Events whose Name (WhoId) is the person with EMAIL, newest first."),
+    "unforget": Lazy("adapters.cli.forget:unforget_command", "Let a forgotten address be ingested again (what was erased stays erased)."),
     "views": Lazy("adapters.cli.audit:views_group", "The audit read model (the task view) kept in the store's database."),
 }
 # fmt: on

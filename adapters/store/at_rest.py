@@ -21,7 +21,7 @@ class AtRest:
 def at_rest(store: str | None, env: Mapping[str, str]) -> AtRest:
     """Judge the store's encryption against the key in `env`, without refusing to open it."""
     from adapters.store.persistence import locate, open_app, shown
-    from adapters.store.seal import verify
+    from adapters.store.store_seal import verify
 
     try:
         key = store_key(env)

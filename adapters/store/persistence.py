@@ -14,7 +14,7 @@ from eventsourcing.persistence import PersistenceError
 from eventsourcing.utils import get_topic
 
 from adapters.store.encryption import cipher_env, store_key
-from adapters.store.seal import verify
+from adapters.store.store_seal import verify
 from adapters.store.transcoder import OrjsonTranscoder
 from domain.errors import BadInput, ConfigurationError
 from projections.application import ActivitySyncApp
@@ -42,7 +42,10 @@ def locate(url: str | None) -> StoreLocation:
     """Parse `sqlite:///path` or `postgresql://user:pw@host:port/db[?schema=name]`."""
     url = url or os.environ.get("ACTIVITY_SYNC_STORE") or DEFAULT_STORE
     parts = urlsplit(url)
-    transcoder = {"TRANSCODER_TOPIC": get_topic(OrjsonTranscoder)}
+    transcoder = {
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+        "MAPPER_TOPIC": "adapters.store.private_mapper:PrivateMapper",  # R29: personal data sealed
+    }
     if parts.scheme == "sqlite":
         raw_path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not raw_path:
@@ -85,6 +88,7 @@ def open_app(
     create: bool = True,
     env: Mapping[str, str] | None = None,
     check_key: bool = True,
+    vault: bool = True,
 ) -> ActivitySyncApp:
     """The application on the store named by `url` (tables are created when missing).
 
@@ -92,7 +96,8 @@ def open_app(
     exit 1), never a traceback. With `create` False a SQLite store that does not exist yet
     is refused instead of made (commands that only read). With ACTIVITY_SYNC_ENCRYPTION_KEY
     in `env` (the process environment by default) events are stored encrypted; a key that
-    does not fit the store is refused here, before anything is read or written."""
+    does not fit the store is refused here, before anything is read or written. With `vault` (always, but for a benchmark's plain
+    run) personal data is sealed with per-person keys (R29)."""
     from adapters.store.history import history_reader
 
     location = locate(url)
@@ -112,11 +117,15 @@ def open_app(
             "ACTIVITY_SYNC_STORE (sqlite:///path or postgresql://user@host/db)"
         ) from None
     app.history_reader = history_reader(app)
+    if vault:
+        from adapters.store.vault_wiring import attach_vault
+
+        attach_vault(app, location)
     return app
 
 
 def _opened(env: dict[str, str], location: StoreLocation, check_key: bool) -> ActivitySyncApp:
-    """The application, its key tried on the store's seal first (adapters/store/seal.py)."""
+    """The application, its key tried on the store's seal first (adapters/store/store_seal.py)."""
     app = ActivitySyncApp(env=env)
     finding = verify(app, shown(location))
     if check_key and finding.problem:

@@ -100,7 +100,8 @@ def _view_mapper(app: ActivitySyncApp) -> Mapper[Any]:
     if mapper is None:
         transcoder = _TopLevelTranscoder()
         app.register_transcodings(transcoder)
-        mapper = Mapper(transcoder, app.mapper.compressor, app.mapper.cipher)
+        mapper = type(app.mapper)(transcoder, app.mapper.compressor, app.mapper.cipher)
+        vars(mapper).update(codec=getattr(app.mapper, "codec", None))  # R29: personal data
         _mappers[app] = mapper
     return mapper
 

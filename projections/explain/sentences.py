@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from domain.addresses import display_problem
-from domain.model import BCC_SKIPPED, CONTACT, DUPLICATE, EXCLUDED, INVALID, LEAD, UNMATCHED
+from domain.model import (
+    BCC_SKIPPED,
+    CONTACT,
+    DUPLICATE,
+    EXCLUDED,
+    FORGOTTEN,
+    INVALID,
+    LEAD,
+    UNMATCHED,
+)
 from domain.settings import Settings
 
 _EXCLUSION_RULES = {
@@ -44,6 +53,8 @@ def recipient_sentence(r: dict[str, Any]) -> str:
     if outcome == EXCLUDED:
         why = _EXCLUSION_RULES.get(rule or "", "rule '{r}'").format(v=value, r=rule)
         return f"Excluded because {why} (R4)."
+    if outcome == FORGOTTEN:
+        return "A forgotten person: erased at their request, on no Task (R29)."
     if outcome == BCC_SKIPPED:
         return "A Bcc recipient: Bcc is not synced while include_bcc is off (R2)."
     if outcome == DUPLICATE:

@@ -82,7 +82,9 @@ ADAPTERS_MAY_IMPORT: dict[str, set[str]] = {
     },
     "adapters.web": STAGES
     | {"adapters.bootstrap", "adapters.input", "adapters.views", "adapters.notices"},
+    "adapters.privacy": {"adapters.store", "adapters.views", "adapters.bootstrap"},
     "adapters.cli": {
+        "adapters.privacy",
         "adapters.store",
         "adapters.salesforce",
         "adapters.input",
