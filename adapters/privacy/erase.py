@@ -19,8 +19,7 @@ from sqlalchemy import Engine, String, Text, func, inspect, or_, text, update
 
 from adapters.store.persistence import StoreLocation
 from adapters.store.personal_codec import ERASED, erased_id
-from adapters.views import address_index
-from adapters.views import record_names
+from adapters.views import address_index, record_names
 from adapters.views.tables import activities
 from domain.model import FORGOTTEN_PERSON
 
