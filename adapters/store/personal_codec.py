@@ -15,15 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from email.utils import parseaddr
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.store import seal
-from adapters.store.vault import Vault
 from domain.activity import EmailActivity
 from domain.addresses import normalise
 from domain.model import FORGOTTEN_PERSON
 from domain.notices import RuleNotice
 from domain.rejection import IngestRun
+
+if TYPE_CHECKING:  # the vault (and SQLAlchemy) load only when a sealed value is met
+    from adapters.store.vault import Vault
 
 ERASED = "(erased with a forgotten person)"
 WITHHELD = "(withheld: names a forgotten person)"

@@ -101,7 +101,11 @@ def _view_mapper(app: ActivitySyncApp) -> Mapper[Any]:
         transcoder = _TopLevelTranscoder()
         app.register_transcodings(transcoder)
         mapper = type(app.mapper)(transcoder, app.mapper.compressor, app.mapper.cipher)
-        vars(mapper).update(codec=getattr(app.mapper, "codec", None))  # R29: personal data
+        for shared in ("topics", "build", "_codec"):  # R29: personal data, one vault
+            if shared in vars(app.mapper):
+                setattr(mapper, shared, getattr(app.mapper, shared))
+        if "build" in vars(app.mapper):  # the codec made by either mapper serves both
+            vars(mapper)["build"] = lambda: app.mapper.codec
         _mappers[app] = mapper
     return mapper
 

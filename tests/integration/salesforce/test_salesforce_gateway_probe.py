@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from salesforce_org_helpers import admin, env_of, gateway_for, planned_task, seed
@@ -87,12 +88,22 @@ def test_timeline_shows_a_shared_task_for_its_primary_only(org: Any) -> None:
     assert [e.subject for e in of_b] == ["Opened: later"]
 
 
-def test_the_timeline_command_prints_json(org: Any) -> None:
+def test_the_timeline_command_prints_json(org: Any, tmp_path: Path) -> None:
     """R22: `activity-sync timeline EMAIL --json` through the CLI, configured by environment."""
     sf = admin(org)
     (contact,) = seed(sf, "Contact", [{"LastName": "Cli", "Email": "cli@timeline.example"}])
     gateway_for(org).write([task("tl-cli", [contact], "Clicked: https://x.example", "2026-02-02")])
-    env = {**os.environ, **env_of(org)}
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    env = {**os.environ, **env_of(org), "ACTIVITY_SYNC_STORE": store}
+    made = subprocess.run(  # a store to read from (timeline refuses a missing one)
+        [sys.executable, "-c", "from adapters.cli.main import main; main()", "ingest", "-"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
     done = subprocess.run(
         [
             sys.executable,
