@@ -14,9 +14,10 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Notification
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Connection, Engine
 
+from adapters.notices.outbox_rows import count_in_state, settle_row
 from adapters.store.followers import Follower, follow, position
 from adapters.store.leases import claim_rows, lease_columns
 from adapters.store.positions import position_table
@@ -131,23 +132,7 @@ class SqlAlertQueue(AlertQueue):
         )
 
     def settle(self, alert_id: UUID, state: str, attempts: int, not_before: float) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                alert_rows.update()
-                .where(alert_rows.c.alert_id == alert_id.hex)
-                .values(
-                    state=state,
-                    attempts=attempts,
-                    not_before=not_before,
-                    lease_owner=None,
-                    lease_token=None,
-                    lease_until=None,
-                )
-            )
+        settle_row(self.engine, alert_rows, "alert_id", alert_id.hex, state, attempts, not_before)
 
     def pending_count(self) -> int:
-        with self.engine.connect() as connection:
-            found = connection.execute(
-                select(func.count()).where(alert_rows.c.state == PENDING)
-            ).scalar()
-        return int(found or 0)
+        return count_in_state(self.engine, alert_rows, PENDING)

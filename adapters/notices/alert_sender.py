@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from adapters.notices.sender import SIGNATURE_HEADER, _result, encode, sign
+from adapters.notices.sender import SIGNATURE_HEADER, encode, post, sign
 from adapters.salesforce.connect import secret
 from domain.alert_settings import AlertConfig
 from domain.alerts import Alert
@@ -88,20 +88,7 @@ class HttpAlertSender(AlertSender):
         }
         if self._key is not None:
             headers[SIGNATURE_HEADER] = sign(raw, self._key)
-        try:
-            response = self.session.post(
-                url, data=raw, headers=headers, timeout=self.timeout, allow_redirects=False
-            )
-        except requests.Timeout:
-            return DeliveryResult(
-                False, None, "timeout", f"no answer within {self.timeout:g}s", True
-            )
-        except requests.ConnectionError as error:
-            reason = type(error).__name__
-            return DeliveryResult(False, None, "connection", f"could not connect ({reason})", True)
-        except requests.RequestException as error:
-            return DeliveryResult(False, None, "request", type(error).__name__, False)
-        return _result(response)
+        return post(self.session, url, raw, headers, self.timeout)
 
     def _address(self, setting: str) -> str | None:
         if setting.startswith("env:"):

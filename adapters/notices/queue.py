@@ -16,6 +16,7 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from adapters.notices.outbox_rows import count_in_state, settle_row
 from adapters.store.followers import Follower, follow, position
 from adapters.store.leases import claim_rows, lease_columns
 from adapters.store.positions import position_table
@@ -104,26 +105,12 @@ class SqlNoticeQueue(NoticeQueue):
         )
 
     def settle(self, notice_id: UUID, state: str, attempts: int, not_before: float) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                rule_notices.update()
-                .where(rule_notices.c.notice_id == notice_id.hex)
-                .values(
-                    state=state,
-                    attempts=attempts,
-                    not_before=not_before,
-                    lease_owner=None,
-                    lease_token=None,
-                    lease_until=None,
-                )
-            )
+        settle_row(
+            self.engine, rule_notices, "notice_id", notice_id.hex, state, attempts, not_before
+        )
 
     def pending_count(self) -> int:
-        with self.engine.connect() as connection:
-            found = connection.execute(
-                select(func.count()).where(rule_notices.c.state == PENDING)
-            ).scalar()
-        return int(found or 0)
+        return count_in_state(self.engine, rule_notices, PENDING)
 
     def counts_by_rule(self) -> dict[str, dict[str, int]]:
         """rule name -> {state: notices}, for `rules list`."""

@@ -71,20 +71,25 @@ class HttpNoticeSender(NoticeSender):
             "X-Activity-Sync-Attempt": str(attempt),
             "User-Agent": "activity-sync-rules",
         }
-        try:
-            response = self.session.post(
-                url, data=raw, headers=headers, timeout=self.timeout, allow_redirects=False
-            )
-        except requests.Timeout:
-            return DeliveryResult(
-                False, None, "timeout", f"no answer within {self.timeout:g}s", True
-            )
-        except requests.ConnectionError as error:
-            reason = type(error).__name__
-            return DeliveryResult(False, None, "connection", f"could not connect ({reason})", True)
-        except requests.RequestException as error:
-            return DeliveryResult(False, None, "request", type(error).__name__, False)
-        return _result(response)
+        return post(self.session, url, raw, headers, self.timeout)
+
+
+def post(
+    session: requests.Session, url: str, raw: bytes, headers: dict[str, str], timeout: float
+) -> DeliveryResult:
+    """POST a signed body; every way it can end becomes a DeliveryResult (retryable or not)."""
+    try:
+        response = session.post(
+            url, data=raw, headers=headers, timeout=timeout, allow_redirects=False
+        )
+    except requests.Timeout:
+        return DeliveryResult(False, None, "timeout", f"no answer within {timeout:g}s", True)
+    except requests.ConnectionError as error:
+        reason = type(error).__name__
+        return DeliveryResult(False, None, "connection", f"could not connect ({reason})", True)
+    except requests.RequestException as error:
+        return DeliveryResult(False, None, "request", type(error).__name__, False)
+    return _result(response)
 
 
 def _result(response: requests.Response) -> DeliveryResult:
