@@ -107,6 +107,16 @@ class OrgChanges(BaseModel):
     by_kind: dict[str, int]
 
 
+class WhyNotLogged(BaseModel):
+    """Recipients by outcome, the unmatched candidates, the busiest senders (as `stats`)."""
+
+    recipients: dict[str, int]
+    top_unmatched_domains: list[dict[str, Any]]
+    top_unmatched_addresses: list[dict[str, Any]]
+    senders: list[dict[str, Any]]
+    more_senders: int
+
+
 class Health(BaseModel):
     generated_at: str
     backlog: Backlog
@@ -124,6 +134,7 @@ class Health(BaseModel):
     days: list[Day]  # the last 30 UTC days (adapters/web/over_time_bodies.py)
     sync_switch: SyncSwitchState  # the admin's pause switch
     alerts: AlertsSummary  # where alerts go, how many were sent
+    why_not_logged: WhyNotLogged  # the recipients nobody matched, and why
 
 
 class FailedRecord(BaseModel):

@@ -39,6 +39,19 @@ def test_the_health_page_counts_recipients_and_names_the_unmatched_candidates(
     assert 'href="/exports/unmatched.csv"' in page and 'href="/rejected"' in page
 
 
+def test_the_health_api_carries_the_recipients_the_page_shows(running: Running) -> None:
+    """R23: `/api/health` has the same recipients by outcome and candidates as `stats`."""
+    health = running.client.get("/api/health").json()["why_not_logged"]
+    stats = running.client.get("/api/stats").json()
+
+    assert health["recipients"] == stats["recipients"]
+    assert health["top_unmatched_domains"] == stats["top_unmatched_domains"]
+    assert any(a["address"] == "who@nowhere.example" for a in health["top_unmatched_addresses"])
+    assert [s["sender"] for s in health["senders"]] == [
+        s["sender"] for s in stats["senders"][: len(health["senders"])]
+    ]
+
+
 @pytest.mark.parametrize(
     ("kind", "first_column"),
     [("failures", "activity_id"), ("rejected", "line"), ("unmatched", "address")],
